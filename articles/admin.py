@@ -1,0 +1,159 @@
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.html import format_html
+from taggit.models import Tag
+
+from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
+
+admin.site.unregister(Tag)  # HOLR's tags live in its three vocabularies
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    extra = 1
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "state", "section", "byline", "tags_summary", "published_at", "thumbnail",
+    ]
+    list_filter = ["status", "section", "authors", "people", "places", "events"]
+    search_fields = ["title", "dek", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["section", "lead_image"]
+    readonly_fields = ["lead_image_preview", "length", "state"]
+    inlines = [ArticleAuthorInline]
+    actions = ["publish_now"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "dek", "body"]}),
+        ("Lead image", {"fields": ["lead_image", "lead_image_preview", "caption"]}),
+        (
+            "Tags",
+            {
+                "fields": ["people", "places", "events"],
+                "description": "Separate names with commas. Full names stay whole: "
+                "“Vladimir Putin” is one person.",
+            },
+        ),
+        ("Publishing", {"fields": ["section", "status", "published_at", "state", "length"]}),
+    ]
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_listing().with_tags()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"people", "places", "events"}:
+            field.widget.attrs.update({"class": "vLargeTextField tag-input", "autocomplete": "off"})
+        return field
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not self.has_publish_permission(request):
+            kwargs["choices"] = [
+                (value, label) for value, label in Status.choices if value != Status.PUBLISHED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        # Someone who may not publish can still save an article that is already
+        # published without the form rejecting its current status.
+        if obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
+            form.base_fields["status"].choices = Status.choices
+            form.base_fields["status"].disabled = True
+        return form
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("articles.publish_article")
+
+    @admin.action(description="Publish selected articles now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        now = timezone.now()
+        count = 0
+        for article in queryset.exclude(status=Status.PUBLISHED, published_at__lte=now):
+            article.status = Status.PUBLISHED
+            article.published_at = now
+            article.save()
+            count += 1
+        self.message_user(request, f"Published {count} article{'s' if count != 1 else ''}.", messages.SUCCESS)
+
+    @admin.display(description="Authors")
+    def byline(self, article):
+        return ", ".join(author.name for author in article.authors.all()) or "—"
+
+    @admin.display(description="Tags")
+    def tags_summary(self, article):
+        names = [tag.name for vocabulary in (article.people, article.places, article.events) for tag in vocabulary.all()]
+        if not names:
+            return "—"
+        shown = ", ".join(names[:4])
+        return f"{shown} +{len(names) - 4}" if len(names) > 4 else shown
+
+    @admin.display(description="Image")
+    def thumbnail(self, article):
+        renditions = article.lead_image.renditions if article.lead_image else None
+        if not renditions:
+            return ""
+        return format_html(
+            '<img src="{}" alt="" width="64" height="{}" style="object-fit:cover;border-radius:3px">',
+            renditions.thumbnail.url,
+            round(64 * article.lead_image.height / article.lead_image.width),
+        )
+
+    @admin.display(description="Preview")
+    def lead_image_preview(self, article):
+        image = article.lead_image
+        if not image or not image.renditions:
+            return "Choose an image and save to see it here."
+        return format_html(
+            '<img src="{}" alt="{}" style="max-width:360px;height:auto;display:block">'
+            "<p>Alt text: {} · Credit: {} · <a href=\"{}\">edit image</a></p>",
+            image.renditions.webp[1 if len(image.renditions.webp) > 1 else 0].url,
+            image.alt, image.alt, image.credit or "none", image.get_admin_url(),
+        )
+
+    @admin.display(description="Length")
+    def length(self, article):
+        if not article.word_count:
+            return "Shown after saving."
+        return f"{article.word_count} words · {article.reading_minutes} min read"
+
+
+class VocabularyTagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "article_count"]
+    search_fields = ["name", "slug", "description"]
+    fields = ["name", "slug", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("tagged_articles"))
+
+    @admin.display(description="Articles", ordering="article_count")
+    def article_count(self, tag):
+        return tag.article_count
+
+
+for model in (Person, Place, Event):
+    admin.site.register(model, VocabularyTagAdmin)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    search_fields = ["name", "bio"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["photo", "user"]

@@ -1,0 +1,292 @@
+import math
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from .querysets import ArticleQuerySet
+from .sanitizer import EDITOR_EXTENSIONS, sanitize_html
+
+WORDS_PER_MINUTE = 230
+# An edit this long after publication shows readers an "Updated" date.
+UPDATE_GRACE = timedelta(minutes=15)
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, allow_unicode=True)
+    description = models.TextField(blank=True, help_text="Shown at the top of the section page.")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the site's navigation; lower comes first."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True, allow_unicode=True)
+    bio = models.TextField(blank=True, help_text="A sentence or two, shown on the author's page.")
+    photo = models.ForeignKey(
+        "images.Image", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text="Optional: the staff account of this author. Guest authors need none.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class VocabularyTag(TagBase):
+    """A tag in one of the three vocabularies; `vocabulary` names its URL segment."""
+
+    vocabulary = None
+    description = models.TextField(blank=True, help_text="Shown at the top of the tag's page.")
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"vocabulary": self.vocabulary, "slug": self.slug})
+
+    def slugify(self, tag, i=None):
+        # taggit keeps unicode in slugs (习近平 stays 习近平); a name of only
+        # punctuation would give an empty slug, which no URL can hold.
+        slug = super().slugify(tag, i) or f"{self.vocabulary}-{i or 1}"
+        return slug.strip("-_") or f"{self.vocabulary}-{i or 1}"
+
+
+class Person(VocabularyTag):
+    vocabulary = "people"
+
+    class Meta(VocabularyTag.Meta):
+        verbose_name = "person"
+        verbose_name_plural = "people"
+
+
+class Place(VocabularyTag):
+    vocabulary = "places"
+
+    class Meta(VocabularyTag.Meta):
+        verbose_name = "place"
+        verbose_name_plural = "places"
+
+
+class Event(VocabularyTag):
+    vocabulary = "events"
+
+    class Meta(VocabularyTag.Meta):
+        verbose_name = "event"
+        verbose_name_plural = "events"
+
+
+class TaggedPerson(TaggedItemBase):
+    tag = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_person")
+        ]
+        indexes = [models.Index(fields=["tag", "content_object"], name="person_articles_idx")]
+
+
+class TaggedPlace(TaggedItemBase):
+    tag = models.ForeignKey(Place, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_place")
+        ]
+        indexes = [models.Index(fields=["tag", "content_object"], name="place_articles_idx")]
+
+
+class TaggedEvent(TaggedItemBase):
+    tag = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_event")
+        ]
+        indexes = [models.Index(fields=["tag", "content_object"], name="event_articles_idx")]
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "Ready for review"
+    PUBLISHED = "published", "Published"
+
+
+def tag_field(label, through, examples):
+    return TaggableManager(
+        through=through,
+        verbose_name=label,
+        related_name="articles",
+        blank=True,
+        help_text=f"Comma-separated names, e.g. {examples}. New names become new tags; "
+        'put a name that contains a comma in double quotes.',
+    )
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        allow_unicode=True,
+        help_text="The article's address: /articles/<slug>/. Filled from the title.",
+    )
+    dek = models.TextField(
+        max_length=400,
+        blank=True,
+        help_text="The standfirst: one or two sentences under the headline. Also the search-engine description.",
+    )
+    body = ProseEditorField(
+        config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Leave empty to publish now. A future time schedules the article: it goes live then.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    section = models.ForeignKey(
+        Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
+    )
+    authors = models.ManyToManyField(
+        Author, through="ArticleAuthor", blank=True, related_name="articles"
+    )
+    lead_image = models.ForeignKey(
+        "images.Image",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lead_articles",
+        help_text="Pick from the image library, or add a new one with the + button.",
+    )
+    caption = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="This article's caption for the lead image. Alt text and credit belong to the image.",
+    )
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+
+    people = tag_field("people", TaggedPerson, "Vladimir Putin, Xi Jinping")
+    places = tag_field("places", TaggedPlace, "Moscow, the Kremlin")
+    events = tag_field("events", TaggedEvent, "Xi's 2023 state visit to Moscow")
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_visibility_idx"),
+        ]
+        permissions = [("publish_article", "Can publish and schedule articles")]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        self.body = sanitize_html(self.body)
+        self.word_count = len(strip_tags(self.body).split())
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body", "word_count", "slug", "published_at"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def get_admin_url(self):
+        return reverse("admin:articles_article_change", args=[self.pk])
+
+    def is_published(self):
+        """The per-object twin of ArticleQuerySet.published()."""
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self):
+        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
+
+    @property
+    def is_updated(self):
+        """Edited noticeably after publication: pages then show an "Updated" time."""
+        return self.published_at is not None and self.updated_at - self.published_at > UPDATE_GRACE
+
+    @property
+    def reading_minutes(self):
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+    @property
+    def state(self):
+        """The article's state in words, as the admin shows it."""
+        if self.is_scheduled:
+            return f"Scheduled for {timezone.localtime(self.published_at):%-d %b %Y, %H:%M}"
+        return self.get_status_display() if self.status != Status.REVIEW else "In review"
+
+    def _unique_slug(self):
+        base = slugify(self.title, allow_unicode=True)[:190] or "article"
+        slug, n = base, 2
+        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+
+class ArticleAuthor(models.Model):
+    """An author's place in an article's byline."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="author_links")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="article_links")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the byline.")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
+        ]
+        verbose_name = "author"
+        verbose_name_plural = "authors"
+
+    def __str__(self):
+        return str(self.author)

@@ -1,0 +1,18 @@
+from django.urls import path, register_converter
+
+from . import views
+from .converters import UnicodeSlugConverter, VocabularyConverter
+
+register_converter(UnicodeSlugConverter, "uslug")
+register_converter(VocabularyConverter, "vocabulary")
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("sections/<uslug:slug>/", views.SectionView.as_view(), name="section"),
+    path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("<vocabulary:vocabulary>/", views.TagIndexView.as_view(), name="tag-index"),
+    path("<vocabulary:vocabulary>/<uslug:slug>/", views.TagView.as_view(), name="tag"),
+]

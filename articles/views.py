@@ -1,0 +1,130 @@
+import unicodedata
+from itertools import groupby
+
+from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import Lower
+from django.shortcuts import get_object_or_404
+from django.template import loader
+from django.http import HttpResponseServerError
+from django.utils.cache import patch_cache_control
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .models import Article, Author, Section
+
+ARTICLES_PER_PAGE = 20
+
+
+class ArticleListView(ListView):
+    """Published articles, newest first, 20 a page (a bad ?page= is a 404)."""
+
+    paginate_by = ARTICLES_PER_PAGE
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+
+class HomeView(ArticleListView):
+    template_name = "articles/home.html"
+
+
+class SubjectArticleListView(ArticleListView):
+    """The articles of one subject: a section, an author or a tag."""
+
+    template_name = "articles/article_list.html"
+    subject_filter = None  # the Article lookup that selects the subject's articles
+    subject_kind = None
+
+    def get_subject(self):
+        return get_object_or_404(self.subject_model, slug=self.kwargs["slug"])
+
+    def get(self, request, *args, **kwargs):
+        self.subject = self.get_subject()
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return super().get_queryset().filter(**{self.subject_filter: self.subject})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.subject, subject_kind=self.subject_kind, **kwargs)
+
+
+class SectionView(SubjectArticleListView):
+    subject_model = Section
+    subject_filter = "section"
+    subject_kind = "Section"
+
+
+class AuthorView(SubjectArticleListView):
+    subject_model = Author
+    subject_filter = "authors"
+    subject_kind = "Author"
+
+
+class TagView(SubjectArticleListView):
+    """One view for all three vocabularies: /people/<slug>/, /places/<slug>/, /events/<slug>/."""
+
+    def get_subject(self):
+        self.vocabulary = self.kwargs["vocabulary"]
+        self.subject_filter = self.vocabulary.key
+        self.subject_kind = self.vocabulary.singular.capitalize()
+        return get_object_or_404(self.vocabulary.model, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(vocabulary=self.vocabulary, **kwargs)
+
+
+def index_letter(name):
+    """The A–Z heading a name files under; accents fold (Ö → O), other scripts go under "#"."""
+    first = unicodedata.normalize("NFKD", name[:1])[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+class TagIndexView(TemplateView):
+    """A–Z index of one vocabulary, with the number of published articles per tag."""
+
+    template_name = "articles/tag_index.html"
+
+    def get_context_data(self, **kwargs):
+        vocabulary = self.kwargs["vocabulary"]
+        tags = (
+            vocabulary.model.objects.filter(
+                tagged_articles__content_object__in=Article.objects.published()
+            )
+            .annotate(article_count=Count("tagged_articles"))
+            .order_by(Lower("name"), "pk")
+        )
+        letters = [
+            (letter, list(group))
+            for letter, group in groupby(tags, key=lambda tag: index_letter(tag.name))
+        ]
+        # "#" sorts wherever its names fell; readers expect it last.
+        letters.sort(key=lambda item: (item[0] == "#", item[0]))
+        return super().get_context_data(vocabulary=vocabulary, letters=letters, **kwargs)
+
+
+class ArticleDetailView(DetailView):
+    """One article. Staff may preview unpublished work; readers get a 404 for it."""
+
+    context_object_name = "article"
+
+    def get_queryset(self):
+        articles = Article.objects.for_listing().with_tags()
+        if self.request.user.is_staff:
+            return articles
+        return articles.published()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.object.is_published():
+            # A preview: never stored by a browser or a shared cache, never indexed.
+            patch_cache_control(response, private=True, no_store=True)
+            response["X-Robots-Tag"] = "noindex"
+        return response
+
+
+def server_error(request):
+    """The 500 page, in the site's design, rendered without touching the database."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))

@@ -1,0 +1,31 @@
+"""The three tag vocabularies. One table of facts, so views, URLs and admin are written once."""
+
+from dataclasses import dataclass
+
+from django.utils.functional import cached_property
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    key: str  # the URL segment and the Article field name: "people"
+    label: str  # "People"
+    singular: str  # "person"
+
+    def __str__(self):
+        return self.key
+
+    @cached_property
+    def model(self):
+        from .models import Article
+
+        return Article._meta.get_field(self.key).remote_field.model
+
+
+VOCABULARIES = {
+    vocabulary.key: vocabulary
+    for vocabulary in (
+        Vocabulary("people", "People", "person"),
+        Vocabulary("places", "Places", "place"),
+        Vocabulary("events", "Events", "event"),
+    )
+}

@@ -1,0 +1,63 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html, format_html_join
+
+from .models import Image
+
+
+@admin.register(Image)
+class ImageAdmin(admin.ModelAdmin):
+    list_display = ["thumbnail", "alt", "credit", "dimensions", "use_count", "created_at"]
+    list_display_links = ["thumbnail", "alt"]
+    search_fields = ["alt", "credit"]
+    readonly_fields = ["preview", "dimensions", "where_used"]
+    fieldsets = [
+        (None, {"fields": ["file", "preview", "alt", "credit"]}),
+        ("Cropping", {"fields": ["focal_x", "focal_y"], "classes": ["collapse"]}),
+        ("Details", {"fields": ["dimensions", "where_used"]}),
+    ]
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(use_count=Count("lead_articles"))
+
+    @admin.display(description="")
+    def thumbnail(self, image):
+        renditions = image.renditions
+        if not renditions:
+            return "—"
+        return format_html(
+            '<img src="{}" alt="" width="80" height="{}" style="object-fit:cover;border-radius:3px">',
+            renditions.thumbnail.url,
+            round(80 * image.height / image.width),
+        )
+
+    @admin.display(description="Preview")
+    def preview(self, image):
+        renditions = image.renditions
+        if not renditions:
+            return "Saved images show a preview here."
+        return format_html(
+            '<img src="{}" alt="{}" style="max-width:480px;height:auto">', renditions.webp[0].url, image.alt
+        )
+
+    @admin.display(description="Size")
+    def dimensions(self, image):
+        return f"{image.width}×{image.height}" if image.width else "—"
+
+    @admin.display(description="Used by", ordering="use_count")
+    def use_count(self, image):
+        return image.use_count
+
+    @admin.display(description="Where used")
+    def where_used(self, image):
+        articles = image.lead_articles.order_by("-updated_at")[:50] if image.pk else []
+        if not articles:
+            return "Not used as a lead image yet."
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", '<li><a href="{}">{}</a> ({})</li>',
+                ((article.get_admin_url(), article.title, article.state) for article in articles),
+            ),
+        )

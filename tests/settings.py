@@ -1,0 +1,18 @@
+"""Test settings: production settings with plain HTTP, plain static storage and a throwaway media folder."""
+
+import os
+import tempfile
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key")
+os.environ.setdefault("DJANGO_HTTPS", "0")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+
+from holr.settings import *  # noqa: E402,F403
+
+# The manifest storage needs collectstatic first; tests do not run it.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = tempfile.mkdtemp(prefix="holr-test-media-")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
