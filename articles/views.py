@@ -5,8 +5,8 @@ from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponseServerError
 from django.template import loader
-from django.http import HttpResponseServerError
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -35,6 +35,9 @@ class SubjectArticleListView(ArticleListView):
     template_name = "articles/article_list.html"
     subject_filter = None  # the Article lookup that selects the subject's articles
     subject_kind = None
+    description_field = "description"
+    # A tag or author known only from unpublished work must not show readers it exists.
+    hide_when_empty = True
 
     def get_subject(self):
         return get_object_or_404(self.subject_model, slug=self.kwargs["slug"])
@@ -47,19 +50,29 @@ class SubjectArticleListView(ArticleListView):
         return super().get_queryset().filter(**{self.subject_filter: self.subject})
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(subject=self.subject, subject_kind=self.subject_kind, **kwargs)
+        context = super().get_context_data(
+            subject=self.subject,
+            subject_kind=self.subject_kind,
+            description=getattr(self.subject, self.description_field),
+            **kwargs,
+        )
+        if self.hide_when_empty and not context["paginator"].count:
+            raise Http404(f"No published articles for {self.subject_kind.lower()} {self.subject}.")
+        return context
 
 
 class SectionView(SubjectArticleListView):
     subject_model = Section
     subject_filter = "section"
     subject_kind = "Section"
+    hide_when_empty = False  # sections are in the masthead, even before their first article
 
 
 class AuthorView(SubjectArticleListView):
     subject_model = Author
     subject_filter = "authors"
     subject_kind = "Author"
+    description_field = "bio"
 
 
 class TagView(SubjectArticleListView):
@@ -101,7 +114,7 @@ class TagIndexView(TemplateView):
         ]
         # "#" sorts wherever its names fell; readers expect it last.
         letters.sort(key=lambda item: (item[0] == "#", item[0]))
-        return super().get_context_data(vocabulary=vocabulary, letters=letters, **kwargs)
+        return super().get_context_data(letters=letters, **kwargs)
 
 
 class ArticleDetailView(DetailView):

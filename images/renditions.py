@@ -5,6 +5,7 @@ and under names derived from the original's, so pages compute their URLs without
 query or a file-system check.
 """
 
+import io
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -97,7 +98,7 @@ def make_renditions(image):
         resized = flattened if width == flattened.width else flattened.resize((width, height), PILImage.Resampling.LANCZOS)
         for extension, (pil_format, options) in FORMATS.items():
             name = rendition_name(image.file.name, width, extension)
-            buffer = ContentFile(b"")
+            buffer = io.BytesIO()
             resized.save(buffer, pil_format, **options)
             if default_storage.exists(name):
                 default_storage.delete(name)

@@ -14,7 +14,7 @@ from images.models import Image
 _sequence = itertools.count(1)
 
 
-def image_bytes(width=1600, height=900, color=(40, 90, 160), image_format="JPEG"):
+def image_bytes(width=800, height=450, color=(40, 90, 160), image_format="JPEG"):
     buffer = io.BytesIO()
     PILImage.new("RGB", (width, height), color).save(buffer, image_format)
     return buffer.getvalue()
@@ -28,7 +28,7 @@ def make_image(**overrides):
     fields = {"alt": "Two leaders shake hands", "credit": "HOLR Photo Desk"}
     fields.update(overrides)
     if "file" not in fields:
-        fields["file"] = make_upload(width=fields.pop("width", 1600), height=fields.pop("height", 900))
+        fields["file"] = make_upload(width=fields.pop("width", 800), height=fields.pop("height", 450))
     return Image.objects.create(**fields)
 
 
