@@ -63,10 +63,12 @@ class ArticleAdmin(admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
         # Someone who may not publish can still save an article that is already
-        # published without the form rejecting its current status.
+        # published without the form rejecting its current status; nor may they move
+        # its time (that would bring a scheduled article forward).
         if obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
             form.base_fields["status"].choices = Status.choices
             form.base_fields["status"].disabled = True
+            form.base_fields["published_at"].disabled = True
         return form
 
     def has_publish_permission(self, request):
@@ -89,7 +91,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Tags")
     def tags_summary(self, article):
-        names = [tag.name for vocabulary in (article.people, article.places, article.events) for tag in vocabulary.all()]
+        # Prefetched tags come back in no set order (PostgreSQL shuffles them): sort each vocabulary.
+        names = [
+            name
+            for vocabulary in (article.people, article.places, article.events)
+            for name in sorted((tag.name for tag in vocabulary.all()), key=str.casefold)
+        ]
         if not names:
             return "—"
         shown = ", ".join(names[:4])

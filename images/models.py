@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from PIL import ExifTags
 from PIL import Image as PILImage
 
 from .validators import ALLOWED_FORMATS, validate_image_file
@@ -26,9 +27,49 @@ def upload_to(instance, filename):
 
 unit_interval = [MinValueValidator(0.0), MaxValueValidator(1.0)]
 
+# EXIF orientations 5–8 turn the image a quarter: its displayed width is its stored height.
+ROTATED_ORIENTATIONS = {5, 6, 7, 8}
+
+
+class UprightImageFieldFile(models.ImageField.attr_class):
+    """Width and height as displayed: a photo with an EXIF rotation reports its turned size.
+
+    Renditions are made upright (ImageOps.exif_transpose), so the stored width and
+    height, and every size computed from them, must be upright too.
+    """
+
+    def _get_image_dimensions(self):
+        if not hasattr(self, "_dimensions_cache"):
+            width, height = super()._get_image_dimensions()
+            close = self.closed
+            self.open()
+            try:
+                self.seek(0)
+                with PILImage.open(self) as image:
+                    if image.getexif().get(ExifTags.Base.Orientation) in ROTATED_ORIENTATIONS:
+                        width, height = height, width
+            except Exception:  # unreadable files keep Django's answer; the validator refuses them
+                pass
+            finally:
+                if close:
+                    self.close()
+                else:
+                    self.seek(0)
+            self._dimensions_cache = (width, height)
+        return self._dimensions_cache
+
+
+class UprightImageField(models.ImageField):
+    attr_class = UprightImageFieldFile
+
+    def deconstruct(self):
+        # Stored exactly as a plain ImageField: only how dimensions are read differs.
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ImageField", args, kwargs
+
 
 class Image(models.Model):
-    file = models.ImageField(
+    file = UprightImageField(
         upload_to=upload_to,
         width_field="width",
         height_field="height",
@@ -72,7 +113,9 @@ class Image(models.Model):
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # Remember which file the stored renditions were made from (see receivers.py).
-        instance._renditions_for = instance.__dict__.get("file")
+        # By now the ImageField's post_init has turned the stored name into a FieldFile.
+        file = instance.__dict__.get("file")
+        instance._renditions_for = getattr(file, "name", file)
         return instance
 
     def get_admin_url(self):

@@ -39,16 +39,12 @@ def open_checked(file):
                         params={"format": image_format or "This kind of"},
                     )
                 if width * height > MAX_PIXELS:
+                    # No rounded megapixel count here: 8000×5001 would read "40 megapixels;
+                    # the limit is 40 megapixels".
                     raise ValidationError(
-                        "This image is %(width)s×%(height)s pixels (%(mp).0f megapixels); "
-                        "the limit is %(limit)s megapixels.",
+                        "This image is %(width)s×%(height)s pixels, over the limit of %(limit)s megapixels.",
                         code="too_many_pixels",
-                        params={
-                            "width": width,
-                            "height": height,
-                            "mp": width * height / 1_000_000,
-                            "limit": MAX_PIXELS // 1_000_000,
-                        },
+                        params={"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000},
                     )
                 image.load()
         except ValidationError:
