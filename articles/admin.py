@@ -44,6 +44,9 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
     list_per_page = 50
 
+    class Media:
+        js = ["js/admin-editor-label.js"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).for_listing().with_tags()
 
@@ -91,11 +94,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.display(description="Tags")
     def tags_summary(self, article):
-        # Prefetched tags come back in no set order (PostgreSQL shuffles them): sort each vocabulary.
         names = [
-            name
-            for vocabulary in (article.people, article.places, article.events)
-            for name in sorted((tag.name for tag in vocabulary.all()), key=str.casefold)
+            tag.name for vocabulary in (article.people, article.places, article.events) for tag in vocabulary.all()
         ]
         if not names:
             return "—"

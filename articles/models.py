@@ -151,6 +151,7 @@ def tag_field(label, through, examples):
         through=through,
         verbose_name=label,
         related_name="articles",
+        ordering=["name"],  # pages and the admin list a vocabulary's tags alphabetically
         blank=True,
         help_text=f"Comma-separated names, e.g. {examples}. New names become new tags; "
         'put a name that contains a comma in double quotes.',

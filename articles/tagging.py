@@ -32,10 +32,5 @@ def parse_tags(text):
 
 def format_tags(tags):
     """The inverse of parse_tags, for showing a field's current tags."""
-    names = []
-    for tag in tags:
-        name = tag.name
-        if "," in name:
-            name = f'"{name}"'
-        names.append(name)
-    return ", ".join(sorted(names, key=str.casefold))
+    names = sorted((tag.name for tag in tags), key=str.casefold)
+    return ", ".join(f'"{name}"' if "," in name else name for name in names)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
@@ -5,8 +6,23 @@ from django.utils.html import format_html, format_html_join
 from .models import Image
 
 
+class ImageForm(forms.ModelForm):
+    class Meta:
+        model = Image
+        fields = ["file", "alt", "credit", "focal_x", "focal_y"]
+        error_messages = {
+            "file": {
+                # Django's own wording does not say what *is* accepted.
+                "invalid_image": "This file is not a JPEG, PNG, WebP, AVIF or GIF image "
+                "(SVG, text and HTML files are refused), or it is damaged. Upload a photo or "
+                "illustration in one of those formats.",
+            }
+        }
+
+
 @admin.register(Image)
 class ImageAdmin(admin.ModelAdmin):
+    form = ImageForm
     list_display = ["thumbnail", "alt", "credit", "dimensions", "use_count", "created_at"]
     list_display_links = ["thumbnail", "alt"]
     search_fields = ["alt", "credit"]

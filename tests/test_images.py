@@ -170,7 +170,10 @@ def oversized_png():
     return image_bytes(400, 300, image_format="PNG") + b"\0" * (21 * 1024 * 1024)
 
 
-INVALID_IMAGE = "Upload a valid image. The file you uploaded was either not an image or a corrupted image."
+INVALID_IMAGE = (
+    "This file is not a JPEG, PNG, WebP, AVIF or GIF image (SVG, text and HTML files are refused), "
+    "or it is damaged. Upload a photo or illustration in one of those formats."
+)
 
 
 @pytest.mark.parametrize(

@@ -32,5 +32,5 @@ def test_empty_input_gives_no_names():
 def test_format_round_trips_through_parse():
     tags = [SimpleNamespace(name=name) for name in ("Xi Jinping", "Washington, D.C.", "Vladimir Putin")]
     text = format_tags(tags)
-    assert text == '"Washington, D.C.", Vladimir Putin, Xi Jinping'
+    assert text == 'Vladimir Putin, "Washington, D.C.", Xi Jinping'
     assert sorted(parse_tags(text)) == sorted(tag.name for tag in tags)
