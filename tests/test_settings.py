@@ -17,7 +17,7 @@ PRODUCTION = {
 
 
 def run(args, **env):
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SITE_", "CACHE_", "REDIS_"))}
+    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SITE_", "CACHE_", "REDIS_", "DATABASE_", "MEDIA_"))}
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=clean | env, capture_output=True, text=True, timeout=120
     )

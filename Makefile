@@ -1,0 +1,65 @@
+# HOLR — local commands. GNU make; needs Python 3.11+ as `python3`.
+#
+#   make run          set up .venv, migrate, load the demo content, serve on http://127.0.0.1:8000/
+#   make test         set up .venv with the test tools, make sure Chromium is there, run the whole suite
+#   make screenshots  regenerate docs/home.png, docs/article.png and docs/article-mobile.png
+#   make clean        remove caches and collected static files (keeps .venv and db.sqlite3)
+#
+# Pass extra pytest arguments with PYTEST_ARGS, e.g. `make test PYTEST_ARGS="-m browser -x"`.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+RUNTIME_STAMP := $(VENV)/.installed-requirements
+DEV_STAMP := $(VENV)/.installed-requirements-dev
+PYTEST_ARGS ?=
+
+.PHONY: run test screenshots chromium clean
+
+run: $(RUNTIME_STAMP)
+	DJANGO_DEBUG=1 $(PY) manage.py migrate
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py create_local_admin
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(DEV_STAMP) chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+screenshots: $(DEV_STAMP) chromium
+	$(PY) docs/screenshots.py
+
+# The virtualenv, and one stamp per requirements file: pip runs again only when
+# a requirements file is newer than its stamp (or the venv is new).
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME_STAMP): requirements.txt | $(PY)
+	$(PY) -m pip install -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install -r requirements-dev.txt
+	touch $@
+
+# Debian's Chromium and its driver, for the browser tests and the screenshots.
+# Installs them when we are root or have passwordless sudo; otherwise says how.
+chromium:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
+		exit 0; \
+	elif [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Chromium and chromedriver (apt packages chromium, chromium-driver)..."; \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+	elif sudo -n true 2>/dev/null; then \
+		echo "Installing Chromium and chromedriver with sudo (apt packages chromium, chromium-driver)..."; \
+		sudo apt-get update && sudo apt-get install -y chromium chromium-driver; \
+	else \
+		echo "The browser tests need Chromium and chromedriver. Install them with:" >&2; \
+		echo "" >&2; \
+		echo "    sudo apt-get install -y chromium chromium-driver" >&2; \
+		echo "" >&2; \
+		exit 1; \
+	fi
+
+clean:
+	rm -rf .pytest_cache staticfiles
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,55 @@
+"""A real browser for tests/browser/: Debian's Chromium, headless, driven by Selenium.
+
+The binaries are always passed explicitly so Selenium Manager never downloads a
+browser or driver. Without them these tests fail: `make test` installs them.
+"""
+
+import shutil
+import tempfile
+
+import pytest
+from selenium import webdriver
+
+WINDOW_SIZE = "1280,1000"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    f"--window-size={WINDOW_SIZE}",
+]
+
+
+@pytest.fixture(scope="session")
+def browser(django_db_setup, live_server):
+    """One headless Chromium for the session.
+
+    It quits before the live server stops and before the test database is dropped:
+    its keep-alive requests hold database connections (on SQLite, the shared
+    in-memory one) until the browser closes them.
+    """
+    chromium, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and chromedriver):
+        pytest.fail(
+            "Browser tests need Debian's Chromium and chromedriver on PATH "
+            f"(found chromium={chromium}, chromedriver={chromedriver}). "
+            "Run `make test` (it installs them) or: sudo apt-get install -y chromium chromium-driver",
+            pytrace=False,
+        )
+    with tempfile.TemporaryDirectory(prefix="holr-chromium-") as profile:
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for flag in [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]:
+            options.add_argument(flag)
+        driver = webdriver.Chrome(
+            options=options, service=webdriver.ChromeService(executable_path=chromedriver)
+        )
+        driver.set_page_load_timeout(30)
+        try:
+            yield driver
+        finally:
+            driver.quit()
