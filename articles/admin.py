@@ -52,8 +52,12 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in {"title", "caption", "people", "places", "events"}:
+            field.widget.attrs["class"] = "vLargeTextField"
         if db_field.name in {"people", "places", "events"}:
-            field.widget.attrs.update({"class": "vLargeTextField tag-input", "autocomplete": "off"})
+            field.widget.attrs["autocomplete"] = "off"
+        if db_field.name == "dek":
+            field.widget.attrs["rows"] = 3
         return field
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):

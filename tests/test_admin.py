@@ -81,32 +81,27 @@ def changelist_rows(response):
     return rows
 
 
-@pytest.fixture
-def staff_client(client):
-    """A logged-in staff user who may add, change and view articles but not publish."""
-    user = User.objects.create_user("contributor", password="pw", is_staff=True)
+def log_in_staff(client, username, codenames):
+    user = User.objects.create_user(username, password="pw", is_staff=True)
     user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="articles",
-            codename__in=["add_article", "change_article", "view_article"],
-        )
+        Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def staff_client(client):
+    """A logged-in staff user who may add, change and view articles but not publish."""
+    return log_in_staff(client, "contributor", ["add_article", "change_article", "view_article"])
 
 
 @pytest.fixture
 def publisher_client(client):
     """A logged-in staff user with the article permissions and `articles.publish_article`."""
-    user = User.objects.create_user("editor", password="pw", is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="articles",
-            codename__in=["add_article", "change_article", "view_article", "publish_article"],
-        )
+    return log_in_staff(
+        client, "editor", ["add_article", "change_article", "view_article", "publish_article"]
     )
-    client.force_login(user)
-    return client
 
 
 # Adding and editing ---------------------------------------------------------------

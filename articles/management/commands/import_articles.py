@@ -5,6 +5,7 @@ one transaction, so a run imports all of its files or none of them.
 """
 
 import re
+from contextlib import contextmanager
 from argparse import RawDescriptionHelpFormatter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from django.utils.text import slugify
 
 from articles.models import Article, ArticleAuthor, Author, Section, Status
 from articles.tagging import parse_tags
+from articles.vocabularies import VOCABULARIES
 from images.models import Image
 from images.renditions import delete_renditions
 from images.validators import open_checked
@@ -66,7 +68,6 @@ ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "st", "mt", "jr", "sr", "gen", "col", "lt", "sgt",
     "capt", "gov", "sen", "rep", "pres", "rev", "fr", "no", "vs", "etc", "approx", "inc",
 }
-VOCABULARIES = ("people", "places", "events")
 
 
 class FileProblem(Exception):
@@ -197,7 +198,7 @@ def read_metadata(files, options):
     for vocabulary in VOCABULARIES:
         if options[vocabulary] is not None:
             tags[vocabulary] = parse_tags(options[vocabulary])
-            model = Article._meta.get_field(vocabulary).remote_field.model
+            model = VOCABULARIES[vocabulary].model
             for name in tags[vocabulary]:
                 check_name(f"--{vocabulary}", name, model, ("name",))
 
@@ -242,18 +243,28 @@ def read_lead_image(path, alt):
     return LeadImage(path, alt), None
 
 
-def check_image_file(path):
+@contextmanager
+def reading(what):
+    """Turn the ways a file cannot be read into a FileProblem that says so."""
     try:
-        with path.open("rb") as handle:
-            open_checked(File(handle, name=path.name))
+        yield
     except FileNotFoundError:
-        raise FileProblem("no such image file")
+        raise FileProblem(f"no such {what}")
     except IsADirectoryError:
-        raise FileProblem("is a directory, not an image file")
+        raise FileProblem(f"is a directory, not {'an' if what[0] in 'aeiou' else 'a'} {what}")
     except PermissionError:
         raise FileProblem("cannot be read (permission denied)")
-    except ValidationError as error:
-        raise FileProblem(" ".join(error.messages))
+    except OSError as error:
+        raise FileProblem(f"cannot be read ({error.strerror or error})")
+
+
+def check_image_file(path):
+    with reading("image file"):
+        with path.open("rb") as handle:
+            try:
+                open_checked(File(handle, name=path.name))
+            except ValidationError as error:
+                raise FileProblem(" ".join(error.messages))
 
 
 # Reading and parsing a file -------------------------------------------------------------
@@ -265,16 +276,8 @@ def parse_file(path, *, slug=None, dek=None):
 
 
 def read_text(path):
-    try:
+    with reading("file"):
         data = path.read_bytes()
-    except FileNotFoundError:
-        raise FileProblem("no such file")
-    except IsADirectoryError:
-        raise FileProblem("is a directory, not a file")
-    except PermissionError:
-        raise FileProblem("cannot be read (permission denied)")
-    except OSError as error:
-        raise FileProblem(f"cannot be read ({error.strerror or error})")
     data = data.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark some editors write
     try:
         text = data.decode("utf-8")
