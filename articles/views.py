@@ -74,6 +74,9 @@ class AuthorView(SubjectArticleListView):
     subject_kind = "Author"
     description_field = "bio"
 
+    def get_subject(self):
+        return get_object_or_404(Author.objects.select_related("photo"), slug=self.kwargs["slug"])
+
 
 class TagView(SubjectArticleListView):
     """One view for all three vocabularies: /people/<slug>/, /places/<slug>/, /events/<slug>/."""

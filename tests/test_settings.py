@@ -13,6 +13,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-0123456789-abcdefghijklmnop",
     "DJANGO_ALLOWED_HOSTS": "magazine.example",
     "DJANGO_SETTINGS_MODULE": "holr.settings",
+    "SITE_URL": "https://magazine.example",
 }
 
 
@@ -36,6 +37,12 @@ def test_deploy_check_reports_nothing_with_production_settings():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_deploy_check_warns_about_a_local_site_url():
+    """Canonical links would point at 127.0.0.1: the deploy check says so."""
+    result = run(["manage.py", "check", "--deploy"], **(PRODUCTION | {"SITE_URL": "http://127.0.0.1:8000"}))
+    assert "holr.W002" in result.stderr + result.stdout
 
 
 def test_secret_key_is_required_when_debug_is_off():
@@ -77,10 +84,7 @@ def test_cache_is_local_memory_by_default_and_redis_with_redis_url():
 def test_site_name_url_and_media_root_come_from_the_environment(tmp_path):
     values = settings_value(
         "[settings.SITE_NAME, settings.SITE_URL, str(settings.MEDIA_ROOT)]",
-        **PRODUCTION,
-        SITE_NAME="The Review",
-        SITE_URL="https://review.example/",
-        MEDIA_ROOT=str(tmp_path),
+        **(PRODUCTION | {"SITE_NAME": "The Review", "SITE_URL": "https://review.example/", "MEDIA_ROOT": str(tmp_path)}),
     )
     assert values == ["The Review", "https://review.example", str(tmp_path)]
 

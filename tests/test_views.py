@@ -439,3 +439,12 @@ def test_home_and_index_queries_are_fixed(client):
     assert queries_for(client, "/?page=2") == 4
     # tags with counts + masthead sections
     assert queries_for(client, "/people/") == 2
+
+
+def test_author_page_shows_the_authors_photo_in_the_same_queries(client):
+    author = make_author(slug="mira-patel", photo=make_image(alt="Mira Patel, smiling"))
+    make_article(authors=[author])
+    response = client.get(author.get_absolute_url())
+    assert 'alt="Mira Patel, smiling"' in response.content.decode()
+    # author (with photo) + count + page of articles + their authors + masthead sections
+    assert queries_for(client, author.get_absolute_url()) == 5
