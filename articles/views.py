@@ -4,8 +4,8 @@ from itertools import groupby
 from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import Lower
-from django.shortcuts import get_object_or_404
 from django.http import Http404, HttpResponseServerError
+from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView

@@ -1,12 +1,12 @@
 from datetime import timedelta
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, Person, Status
+from articles.models import Person, Status
 from tests.builders import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -432,7 +432,7 @@ def test_tag_page_queries_do_not_grow_with_articles(client):
 
 
 def test_home_and_index_queries_are_fixed(client):
-    for n in range(25):
+    for _ in range(25):
         article_with(2)
     # count + page of articles + authors + masthead sections
     assert queries_for(client, "/") == 4
@@ -448,3 +448,22 @@ def test_author_page_shows_the_authors_photo_in_the_same_queries(client):
     assert 'alt="Mira Patel, smiling"' in response.content.decode()
     # author (with photo) + count + page of articles + their authors + masthead sections
     assert queries_for(client, author.get_absolute_url()) == 5
+
+
+def test_article_with_a_unicode_slug_has_a_working_page(client):
+    article = make_article(title="习近平 in Moscow", slug="")
+    assert article.get_absolute_url() == "/articles/%E4%B9%A0%E8%BF%91%E5%B9%B3-in-moscow/"
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_an_unexpected_error_gets_the_designed_500_page(client, monkeypatch):
+    """handler500 is wired: a crash in a view shows the site's 500 page, not Django's."""
+
+    def crash(self):
+        raise RuntimeError("the database fell over")
+
+    monkeypatch.setattr("articles.views.HomeView.get_queryset", crash)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()

@@ -5,8 +5,8 @@ one transaction, so a run imports all of its files or none of them.
 """
 
 import re
-from contextlib import contextmanager
 from argparse import RawDescriptionHelpFormatter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
