@@ -212,7 +212,9 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-published_at", "-id"]
+        # Undated drafts first, then newest: the same on SQLite and PostgreSQL (whose
+        # default would differ), and a backward scan of the (status, published_at) index.
+        ordering = [models.F("published_at").desc(nulls_first=True), "-id"]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_visibility_idx"),
         ]
