@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from .forms import ArticleAdminForm
 from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
 
 admin.site.unregister(Tag)  # HOLR's tags live in its three vocabularies
@@ -18,6 +19,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = [
         "title", "state", "section", "byline", "tags_summary", "published_at", "thumbnail",
     ]

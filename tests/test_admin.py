@@ -15,6 +15,7 @@ from taggit.models import Tag
 
 from articles.models import Article, Event, Person, Place, Status
 from articles.tagging import parse_tags
+from articles.vocabularies import VOCABULARIES
 from tests.builders import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -594,3 +595,31 @@ def test_change_page_shows_word_count_and_reading_time(admin_client):
 
     assert response.status_code == 200
     assert '<div class="readonly">461 words · 3 min read</div>' in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["people", "places", "events"])
+def test_overlong_tag_name_is_a_form_error_and_keeps_what_was_typed(admin_client, field):
+    """A 101-character name is refused with a message (not a database error); the rest of the form stays filled."""
+    long_name = "N" * 101
+    response = admin_client.post(
+        ADD_URL, article_data(title="Kept title", dek="Kept dek", **{field: f"Moscow, {long_name}"})
+    )
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors[field]
+    assert errors == [f"“{'N' * 40}…” is 101 characters long; a {VOCABULARIES[field].singular}'s name may have at most 100."]
+    content = response.content.decode()
+    assert 'value="Kept title"' in content
+    assert "Kept dek" in content
+    assert long_name in content
+    assert not Article.objects.exists()
+
+
+def test_null_character_in_a_field_is_a_form_error(admin_client):
+    """A NUL byte (which PostgreSQL cannot store) is refused by the form, not by the database."""
+    response = admin_client.post(ADD_URL, article_data(title="Bad\x00title", people="Vladimir\x00Putin"))
+
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert "title" in form.errors and "people" in form.errors
+    assert not Article.objects.exists()
