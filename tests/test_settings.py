@@ -45,10 +45,25 @@ def test_deploy_check_warns_about_a_local_site_url():
     assert "holr.W002" in result.stderr + result.stdout
 
 
-def test_secret_key_is_required_when_debug_is_off():
-    result = run(["manage.py", "check"], DJANGO_SETTINGS_MODULE="holr.settings")
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+def test_site_will_not_serve_without_a_secret_key_when_debug_is_off():
+    """No fallback key: the WSGI and ASGI applications refuse to start."""
+    for module in ("holr.wsgi", "holr.asgi"):
+        result = run(["-c", f"import {module}"], DJANGO_SETTINGS_MODULE="holr.settings")
+        assert result.returncode != 0
+        assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_deploy_check_flags_a_missing_secret_key():
+    environment = {key: value for key, value in PRODUCTION.items() if key != "DJANGO_SECRET_KEY"}
+    result = run(["manage.py", "check", "--deploy"], **environment)
+    assert "security.W009" in result.stderr + result.stdout
+
+
+def test_commands_that_need_no_key_run_without_one():
+    """Developers can make and check migrations without inventing a secret."""
+    result = run(["manage.py", "makemigrations", "--check", "--dry-run"], DJANGO_SETTINGS_MODULE="holr.settings")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_debug_is_off_unless_asked():
