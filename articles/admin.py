@@ -122,12 +122,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Preview")
     def lead_image_preview(self, article):
         image = article.lead_image
-        if not image or not image.renditions:
+        renditions = image.renditions if image else None
+        if not renditions:
             return "Choose an image and save to see it here."
         return format_html(
             '<img src="{}" alt="{}" style="max-width:360px;height:auto;display:block">'
             "<p>Alt text: {} · Credit: {} · <a href=\"{}\">edit image</a></p>",
-            image.renditions.webp[1 if len(image.renditions.webp) > 1 else 0].url,
+            renditions.webp[min(1, len(renditions.webp) - 1)].url,
             image.alt, image.alt, image.credit or "none", image.get_admin_url(),
         )
 
