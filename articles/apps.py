@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Magazine"
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the deploy checks)
+        from . import checks, navigation  # noqa: F401  (deploy checks; masthead cache receivers)
