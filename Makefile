@@ -14,7 +14,7 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test screenshots chromium clean
+.PHONY: run test screenshots chromium clean bench
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
@@ -63,3 +63,10 @@ chromium:
 clean:
 	rm -rf .pytest_cache staticfiles
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+# The benchmark (bench/run.py): gunicorn + wrk against whatever DATABASE_URL names.
+# `make bench ARGS=--quick` for a 30-second run; fill a database first with
+# `manage.py populate --articles 100000` (see README "Benchmarks").
+ARGS ?=
+bench: $(DEV_STAMP)
+	$(PY) bench/run.py $(ARGS)

@@ -1,0 +1,18 @@
+"""Benchmark settings: HOLR's production settings, plus the floor pages in bench/urls.py.
+
+Used only by bench/run.py; production never loads this module.
+"""
+
+import os
+
+from holr.settings import *  # noqa: F403
+from holr.settings import BASE_DIR, TEMPLATES
+
+ROOT_URLCONF = "bench.urls"
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
+# The runner collects static files into a temporary folder first.
+STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", STATIC_ROOT)  # noqa: F405
+
+# wrk requests pages that may not exist yet (search, feeds, sitemaps land separately):
+# one "Not Found" line per request would drown the table.
+LOGGING["loggers"]["django.request"] = {"handlers": ["console"], "level": "ERROR", "propagate": False}  # noqa: F405
