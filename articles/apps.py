@@ -7,3 +7,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from . import checks, navigation  # noqa: F401  (deploy checks; masthead cache receivers)
+        from .pagination import connect_receivers
+
+        connect_receivers()

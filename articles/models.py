@@ -217,6 +217,10 @@ class Article(models.Model):
         ordering = [models.F("published_at").desc(nulls_first=True), "-id"]
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_visibility_idx"),
+            # Lists reached through a tag or an author find their articles by id, then
+            # filter and order on visibility: this answers that from the index alone, without
+            # reading the rows (5 KB bodies) of articles that will not be shown (issue 5).
+            models.Index(fields=["id", "status", "published_at"], name="article_id_visibility_idx"),
         ]
         permissions = [("publish_article", "Can publish and schedule articles")]
 
@@ -288,6 +292,7 @@ class ArticleAuthor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
         ]
+        indexes = [models.Index(fields=["author", "article"], name="author_articles_idx")]
         verbose_name = "author"
         verbose_name_plural = "authors"
 

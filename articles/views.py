@@ -11,6 +11,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from .models import Article, Author, Section
+from .pagination import ArticlePaginator
 
 ARTICLES_PER_PAGE = 20
 
@@ -19,10 +20,15 @@ class ArticleListView(ListView):
     """Published articles, newest first, 20 a page (a bad ?page= is a 404)."""
 
     paginate_by = ARTICLES_PER_PAGE
+    paginator_class = ArticlePaginator
     context_object_name = "articles"
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+    def get_paginator(self, *args, **kwargs):
+        # One cached count per listing (see articles/pagination.py).
+        return super().get_paginator(*args, count_key=self.request.path, **kwargs)
 
 
 class HomeView(ArticleListView):
