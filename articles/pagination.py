@@ -85,7 +85,7 @@ def connect_receivers():
         post_delete.connect(forget_listing_counts, sender=vocabulary.model, dispatch_uid=f"listing-counts-{vocabulary}")
         through_models.add(Article._meta.get_field(vocabulary.key).remote_field.through)
 
-    @receiver(m2m_changed, dispatch_uid="listing-counts-tags")
+    @receiver(m2m_changed, weak=False, dispatch_uid="listing-counts-tags")  # a closure: keep it alive
     def tags_changed(sender, action, **kwargs):
         if sender in through_models and action.startswith("post_"):
             forget_listing_counts()

@@ -5,15 +5,15 @@ standfirsts and ~800-word bodies; and who is tagged how often. Everything is dra
 one `random.Random`, so a seed always makes the same archive.
 
 Tag popularity follows a Zipf–Mandelbrot law, weight 1 / (rank + ZIPF_OFFSET) ** ZIPF_EXPONENT:
-at 100,000 articles the most-used person is in about a third of them (tens of thousands
-of articles), while most tags are in one to three. The offset flattens the very top, so
+at 100,000 articles the most-used person is in nearly half of them and the tenth in
+about a tenth, while most tags are in one or two. The offset flattens the very top, so
 the first name is not in nearly every article.
 """
 
 import bisect
 from itertools import accumulate
 
-ZIPF_EXPONENT = 1.4
+ZIPF_EXPONENT = 1.6
 ZIPF_OFFSET = 4
 
 # How many tags an article gets, inclusive ranges (the issue: 2–8 people, 1–5 places, 0–3 events).

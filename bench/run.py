@@ -113,6 +113,15 @@ class Gunicorn:
                     raise SystemExit("gunicorn did not start; see its output above.") from None
                 time.sleep(0.3)
 
+    def wait_until_idle(self):
+        """Until the floor answers quickly: the previous page's requests are all done."""
+        for _ in range(600):
+            start = time.monotonic()
+            urllib.request.urlopen(f"{self.url}/bench/fixed/", timeout=120).read()
+            if time.monotonic() - start < 0.05:
+                return
+            time.sleep(0.1)
+
     def worker_rss_mb(self):
         children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
         sizes = []
@@ -136,7 +145,11 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 def wrk(url, seconds, connections):
     """requests/s, p50 and p99 (ms) and non-2xx/3xx responses of `seconds` of load."""
     threads = min(2, connections)
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", url]
+    # A long timeout: a slow page's requests are measured, not abandoned (an abandoned
+    # request still occupies a sync worker, and the next page would pay for it).
+    command = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "60s", "--latency", url,
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
     def latency(percent):
@@ -158,6 +171,7 @@ def run_pass(env, cache, args, duration):
     server = Gunicorn(env, args.port, args.workers)
     try:
         for page in measured["pages"]:
+            server.wait_until_idle()
             url = server.url + page["path"]
             if not args.quick:
                 wrk(url, 1, args.connections)  # warm: worker caches, database pages, connections

@@ -21,9 +21,12 @@ def article_date_hierarchy(cl):
     if any(key.startswith(f"{field_name}__") for key in cl.params):
         return date_hierarchy(cl)
     dated = cl.queryset.filter(**{f"{field_name}__isnull": False}).values_list(field_name, flat=True)
-    first, last = dated.order_by(field_name).first(), dated.order_by(f"-{field_name}").first()
-    if first is None or timezone.localtime(first).year == timezone.localtime(last).year:
-        return date_hierarchy(cl)  # one year or none: Django starts at the months
+    first = dated.order_by(field_name).first()
+    if first is None:
+        return {"show": False}
+    last = dated.order_by(f"-{field_name}").first()
+    if timezone.localtime(first).year == timezone.localtime(last).year:
+        return date_hierarchy(cl)  # one year: Django starts at its months
     return {
         "show": True,
         "back": None,
