@@ -2,6 +2,7 @@
 #
 #   make run          set up .venv, migrate, load the demo content, serve on http://127.0.0.1:8000/
 #   make test         set up .venv with the test tools, make sure Chromium is there, run the whole suite
+#   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
 #   make screenshots  regenerate docs/home.png, docs/article.png and docs/article-mobile.png
 #   make clean        remove caches and collected static files (keeps .venv and db.sqlite3)
 #

@@ -36,8 +36,8 @@ AUTHORS_PER_ARTICLE = ((1, 60), (2, 25), (3, 10), (4, 5))  # (how many, weight)
 
 class Command(BaseCommand):
     help = (
-        "Fill an empty database with a synthetic archive for benchmarks: N published "
-        "articles over ten years (plus a few drafts, reviews and scheduled ones), each "
+        "Fill an empty database with a synthetic archive for benchmarks: N "
+        "articles over ten years (about 97% published, the rest drafts, reviews and scheduled ones), each "
         "with ~800 words, 1-4 authors, a section, 2-8 people, 1-5 places and 0-3 events; "
         "N/5 distinct tags with Zipf-distributed popularity; a small pool of painted lead "
         "images whose renditions are made once. The same --seed and --until always make "
