@@ -64,6 +64,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return ArticlePaginator(
             queryset, per_page, orphans, allow_empty_first_page,
             count_key=f"admin-articles:{hashlib.sha256(listing.encode()).hexdigest()}",
+            page_rows=self.get_queryset(request),
         )
 
     def get_queryset(self, request):

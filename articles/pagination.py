@@ -10,7 +10,8 @@ articles, bylines or tags replaces (receivers below, and `content_changed` for b
 edits), with a short timeout as a backstop for scheduled articles coming due. And a
 page is fetched as "the rows whose ids are this page's ids": the inner query that walks
 past the skipped rows selects only ids, from indexes, and only the page's 20 rows are
-read in full, joined and prefetched.
+read in full, joined and prefetched (from `page_rows`, which repeats none of the
+listing's filters, so the database looks the 20 ids up instead of re-scanning).
 """
 
 import uuid
@@ -30,11 +31,16 @@ COUNT_TIMEOUT = 60
 
 
 class ArticlePaginator(Paginator):
-    """A Paginator with a cached count (when given `count_key`) and id-first pages."""
+    """A Paginator with a cached count (given `count_key`) and id-first pages (given `page_rows`).
 
-    def __init__(self, *args, count_key=None, **kwargs):
+    `page_rows` is an unfiltered queryset of the same model with the joins and prefetches
+    a page needs, e.g. `Article.objects.for_listing()`.
+    """
+
+    def __init__(self, *args, count_key=None, page_rows=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.page_rows = page_rows
 
     @cached_property
     def count(self):
@@ -48,13 +54,18 @@ class ArticlePaginator(Paginator):
         return count
 
     def page(self, number):
+        if self.page_rows is None:
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
         page_ids = self.object_list.select_related(None).prefetch_related(None).values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=page_ids), number, self)
+        rows = self.page_rows.filter(pk__in=page_ids)
+        if self.object_list.query.order_by:
+            rows = rows.order_by(*self.object_list.query.order_by)
+        return self._get_page(rows, number, self)
 
 
 def listing_generation():

@@ -27,8 +27,10 @@ class ArticleListView(ListView):
         return Article.objects.published().for_listing()
 
     def get_paginator(self, *args, **kwargs):
-        # One cached count per listing (see articles/pagination.py).
-        return super().get_paginator(*args, count_key=self.request.path, **kwargs)
+        # One cached count per listing, and deep pages by id (see articles/pagination.py).
+        return super().get_paginator(
+            *args, count_key=self.request.path, page_rows=Article.objects.for_listing(), **kwargs
+        )
 
 
 class HomeView(ArticleListView):

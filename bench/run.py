@@ -267,6 +267,8 @@ def versions():
 
 
 def main():
+    # Stopped with SIGTERM, still stop gunicorn (the `finally` in run_pass).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk).")
