@@ -82,3 +82,29 @@ def unpublish(article):
 def bulk_unpublish(article):
     Article.objects.filter(pk=article.pk).update(status=Status.DRAFT)
     content_changed.send(sender=Article)
+
+
+def test_keyset_pages_hold_exactly_what_offset_pages_would(client, two_a_page, monkeypatch):
+    """Deep pages start from a cached boundary; page by page they match OFFSET, also after a change."""
+    from articles import pagination
+
+    monkeypatch.setattr(pagination, "KEYSET_DEPTH", 2)
+    now = timezone.now()
+    for n in range(9):
+        # Two pairs share a publication time: the id breaks the tie, as in the ordering.
+        make_article(title=f"Story {n}", people=["Many"], published_at=now - timedelta(hours=n // 2 * 2 + 1))
+    make_article(title="Elsewhere")
+
+    def pages():
+        return [page(client, f"/people/many/?page={number}")[0] for number in range(1, 6)]
+
+    def expected():
+        titles = list(Article.objects.published().filter(people__name="Many").values_list("title", flat=True))
+        return [titles[start:start + 2] for start in range(0, 10, 2)]
+
+    assert pages() == expected()
+    make_article(title="Newest", people=["Many"], published_at=now - timedelta(minutes=1))
+    assert pages() == expected()
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/people/many/?page=5")
+    assert not any("OFFSET" in query["sql"] for query in queries.captured_queries)  # a keyset page
