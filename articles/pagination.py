@@ -63,7 +63,8 @@ class ArticlePaginator(Paginator):
         return count
 
     def page(self, number):
-        if self.page_rows is None:
+        if self.page_rows is None or self.object_list.query.distinct:
+            # DISTINCT over ordered rows cannot be narrowed to a one-column id subquery.
             return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
