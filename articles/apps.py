@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Magazine"
 
     def ready(self):
-        from . import checks, navigation  # noqa: F401  (deploy checks; masthead cache receivers)
+        from . import checks  # noqa: F401  (deploy checks)

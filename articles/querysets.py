@@ -20,3 +20,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_tags(self):
         return self.prefetch_related("people", "places", "events")
+
+    def scheduled_after(self, moment):
+        """Published with a publication time after `moment`: each goes live by itself at that time."""
+        from .models import Status
+
+        return self.filter(status=Status.PUBLISHED, published_at__gt=moment)

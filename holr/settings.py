@@ -55,11 +55,14 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "images",
     "articles",
+    "pagecache",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # As early as possible: a cached page skips sessions, auth and the view (README "Caching").
+    "pagecache.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +112,21 @@ else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
+
+# The page cache (pagecache/): anonymous pages whole, never stale (README "Caching").
+PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", True)
+PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "3600"))
+# What browsers and CDNs are told: browsers revalidate every time (a 304 when unchanged);
+# a CDN may keep a page s-maxage seconds (purge it on publish for zero lag, see README).
+PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_AGE", "0"))
+PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_CACHE_S_MAXAGE", "60"))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_CACHE_STALE_WHILE_REVALIDATE", "30"))
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/healthz"]
+# A save or delete of any model in these apps changes what readers see.
+PAGE_CACHE_WATCHED_APPS = ["articles", "images", "search", "revisions"]
+# Where the content version lives: "cache" when the cache is shared (Redis), "database"
+# when it is per-process (local memory); "auto" picks by the cache backend.
+CONTENT_VERSION_STORE = os.environ.get("DJANGO_CONTENT_VERSION_STORE", "auto")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
