@@ -153,6 +153,29 @@ STORAGES = {
     },
 }
 
+# Media (originals and renditions) on S3-compatible object storage, so that several app
+# servers share them: set AWS_STORAGE_BUCKET_NAME (README "Several app servers").
+# Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the host's role.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": os.environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Plain public URLs: the same for every reader, so pages and CDNs can cache them.
+            "querystring_auth": False,
+            # "public-read" where the bucket uses ACLs; else a bucket policy grants public reads.
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            # Stored names never change content (a replaced image gets a new name, and its
+            # renditions a new folder), so browsers and CDNs may keep them for good.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
 # Uploads: images are capped at 20 MB by the image validator; let Django stream
 # anything over 2.5 MB to a temporary file rather than memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

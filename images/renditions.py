@@ -2,7 +2,8 @@
 
 Renditions are made once, when an image is saved (see receivers.py), at fixed widths
 and under names derived from the original's, so pages compute their URLs without a
-query or a file-system check.
+query or a file-system check. Everything goes through Django's storage API (no local
+paths), so originals and renditions can live on local disk or in S3-compatible storage.
 """
 
 import io
@@ -106,9 +107,12 @@ def make_renditions(image):
 
 
 def delete_renditions(original_name):
+    # Object stores (S3) have no folders, only key prefixes: `exists(folder)` is False
+    # there, so list instead; a local folder that is not there lists as nothing.
     folder = str(PurePosixPath(rendition_name(original_name, 0, "x")).parent)
-    if not default_storage.exists(folder):
+    try:
+        _, files = default_storage.listdir(folder)
+    except FileNotFoundError:
         return
-    _, files = default_storage.listdir(folder)
     for name in files:
         default_storage.delete(f"{folder}/{name}")
