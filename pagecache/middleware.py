@@ -44,7 +44,11 @@ class PageCacheMiddleware:
             response = HttpResponse(content, status=status, headers=dict(headers))
             response[HEADER] = "hit"
         else:
-            response = self.get_response(request)
+            remembered = versions.request_version.set(version)
+            try:
+                response = self.get_response(request)
+            finally:
+                versions.request_version.reset(remembered)
             if self.may_store(request, response):
                 self.make_public(response, version)
                 entry = (version.token, response.status_code, tuple(response.items()), response.content)

@@ -19,6 +19,7 @@ after it.
 
 import hashlib
 import secrets
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -54,6 +55,11 @@ def store():
     return choice
 
 
+# The version the page cache read at the start of this request (middleware.py): what the
+# request renders is stored under it, so reading it again would only cost a query.
+request_version = ContextVar("request_version", default=None)
+
+
 def current(*keys):
     """The current content version, and the cache values of `keys` fetched with it.
 
@@ -61,7 +67,7 @@ def current(*keys):
     cache it is one database query plus one local lookup.
     """
     if store() == "database":
-        version = _current_from_database()
+        version = request_version.get() or _current_from_database()
         values = cache().get_many(keys) if keys else {}
         return version, values
     values = cache().get_many([VERSION_KEY, SCHEDULE_KEY, *keys])

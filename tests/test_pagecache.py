@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
@@ -422,3 +424,23 @@ def test_a_cache_that_lost_the_version_serves_nothing_stored_before(client, sett
     caches["default"].delete("holr:content-version")
     Article.objects.update(title="Quietly changed")  # no signal at all
     assert "Quietly changed" in fresh(client, "/").content.decode()
+
+
+def test_a_miss_reads_the_version_once(client, settings):
+    """With the version in the database, the masthead reuses the one the page cache read:
+    a miss costs the view's own queries and nothing more than rendering without the cache."""
+    settings.CONTENT_VERSION_STORE = "database"
+    make_article()
+
+    def queries_for_a_cold_home_page():
+        caches["default"].clear()
+        with CaptureQueriesContext(connection) as context:
+            response = client.get("/")
+        assert response.status_code == 200
+        return len(context.captured_queries)
+
+    settings.PAGE_CACHE = False
+    client.get("/")  # the version's schedule looked up once after the change
+    without_page_cache = queries_for_a_cold_home_page()
+    settings.PAGE_CACHE = True
+    assert queries_for_a_cold_home_page() == without_page_cache
