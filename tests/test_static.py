@@ -7,6 +7,9 @@ from django.http import HttpResponseNotFound
 from django.test import RequestFactory
 from whitenoise.middleware import WhiteNoiseMiddleware
 
+# Closing a response sends request_finished, which closes old database connections.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def collected(settings, tmp_path):
