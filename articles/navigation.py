@@ -30,13 +30,14 @@ class NavSection:
 
 def nav_sections():
     """The sections in masthead order, as (name, slug, URL) rows; one query per content change."""
-    version, values = versions.current(CACHE_KEY)
-    cached = values.get(CACHE_KEY)
+    key = f"{CACHE_KEY}:{versions.release()}"
+    version, values = versions.current(key)
+    cached = values.get(key)
     if cached is not None and cached[0] == version.token:
         return cached[1]
     sections = [
         NavSection(name=section.name, slug=section.slug, url=section.get_absolute_url())
         for section in Section.objects.only("name", "slug")
     ]
-    versions.cache().set(CACHE_KEY, (version.token, sections), timeout=None)
+    versions.cache().set(key, (version.token, sections), timeout=None)
     return sections

@@ -114,7 +114,8 @@ else:
     }
 
 # The page cache (pagecache/): anonymous pages whole, never stale (README "Caching").
-PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", True)
+# Off by default under DJANGO_DEBUG=1 (`make run`), where templates change without a restart.
+PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "3600"))
 # What browsers and CDNs are told: browsers revalidate every time (a 304 when unchanged);
 # a CDN may keep a page s-maxage seconds (purge it on publish for zero lag, see README).

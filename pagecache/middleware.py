@@ -77,7 +77,7 @@ class PageCacheMiddleware:
     @staticmethod
     def key(request):
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f"holr:page:{hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()}"
+        return f"holr:page:{versions.release()}:{hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()}"
 
     @staticmethod
     def may_store(request, response):

@@ -17,11 +17,14 @@ made; once that time has passed, every process derives the same successor token 
 after it.
 """
 
+import functools
 import hashlib
+import os
 import secrets
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -45,6 +48,28 @@ class ContentVersion:
 
 def cache():
     return caches["default"]
+
+
+@functools.cache
+def release():
+    """Which code renders the pages: DJANGO_RELEASE, or a digest of the project's code and templates.
+
+    Folded into cache keys so that a deploy never serves pages rendered by the previous
+    code; every server running the same code computes the same digest.
+    """
+    if os.environ.get("DJANGO_RELEASE"):
+        return os.environ["DJANGO_RELEASE"]
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    skipped = {"media", "staticfiles", "tests", "docs", "node_modules", "__pycache__"}
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in skipped)
+        for name in sorted(files):
+            if name.endswith((".py", ".html", ".txt", ".xml")):
+                path = Path(folder) / name
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def store():

@@ -15,6 +15,7 @@ from django.utils.http import http_date
 
 from articles.models import Article, Person, Status, TaggedPerson
 from articles.signals import content_changed
+from pagecache import versions
 from pagecache.middleware import PageCacheMiddleware
 from tests.builders import make_article, make_author, make_image, make_section
 
@@ -97,6 +98,42 @@ def test_django_page_cache_environment_variable_switches_the_cache():
         [sys.executable, "-c", code], env={**env, "DJANGO_PAGE_CACHE": "0"}, capture_output=True, text=True, check=True
     )
     assert (default.stdout.strip(), off.stdout.strip()) == ("True", "False")
+    # Under DJANGO_DEBUG=1 (make run) templates change without a restart: off unless asked.
+    debug = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "DJANGO_DEBUG": "1"}, capture_output=True, text=True, check=True
+    )
+    asked = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "DJANGO_DEBUG": "1", "DJANGO_PAGE_CACHE": "1"},
+        capture_output=True, text=True, check=True,
+    )
+    assert (debug.stdout.strip(), asked.stdout.strip()) == ("False", "True")
+
+
+def test_a_deploy_never_serves_pages_rendered_by_the_previous_code(client, page_cache, monkeypatch):
+    make_article()
+    cached(client, "/")
+    monkeypatch.setenv("DJANGO_RELEASE", "next-release")
+    versions.release.cache_clear()
+    try:
+        assert client.get("/")["X-Page-Cache"] == "miss"
+    finally:
+        monkeypatch.delenv("DJANGO_RELEASE")
+        versions.release.cache_clear()
+
+
+def test_the_release_digest_changes_with_code_and_templates(settings, tmp_path, monkeypatch):
+    monkeypatch.delenv("DJANGO_RELEASE", raising=False)
+    settings.BASE_DIR = tmp_path
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<h1>one</h1>")
+    digests = []
+    for text in ("<h1>one</h1>", "<h1>two</h1>"):
+        page.write_text(text)
+        versions.release.cache_clear()
+        digests.append(versions.release())
+    versions.release.cache_clear()
+    assert digests[0] != digests[1]
 
 
 # Conditional requests
