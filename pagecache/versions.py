@@ -24,6 +24,7 @@ import secrets
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
 from django.conf import settings
@@ -167,11 +168,29 @@ def _current_from_cache(state, schedule):
 
 
 def _row():
+    """(token, changed_at, next_change_at, is_schedule_known), or None before the first change.
+
+    Read on every request when the version lives in the database, so in plain SQL: the
+    ORM would spend eight times the CPU of the query itself building it.
+    """
     from .models import ContentVersion as Row
 
-    return Row.objects.filter(pk=1).values_list(
-        "token", "changed_at", "next_change_at", "is_schedule_known"
-    ).first()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("token", "changed_at", "next_change_at", "is_schedule_known"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {quote(Row._meta.db_table)} WHERE {quote('id')} = 1")
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token, changed_at, next_change_at, is_schedule_known = row
+    return token, _aware(changed_at), _aware(next_change_at), bool(is_schedule_known)
+
+
+def _aware(moment):
+    # SQLite hands back naive UTC datetimes where PostgreSQL gives aware ones.
+    if moment is not None and timezone.is_naive(moment):
+        return timezone.make_aware(moment, dt_timezone.utc)
+    return moment
 
 
 def _create_row():
