@@ -37,6 +37,10 @@ from django.utils import timezone
 
 VERSION_KEY = "holr:content-version"
 SCHEDULE_KEY = "holr:content-schedule"
+# Settings that show in pages: a change to one retires every cached page.
+RELEASE_SETTINGS = (
+    "SITE_NAME", "SITE_URL", "LANGUAGE_CODE", "TIME_ZONE", "STATIC_URL", "MEDIA_URL", "STORAGES", "DEBUG",
+)
 # Caches that other processes (or other servers) cannot see into.
 PER_PROCESS_CACHES = (LocMemCache, DummyCache, FileBasedCache)
 
@@ -53,18 +57,29 @@ def cache():
 
 @functools.cache
 def release():
-    """Which code renders the pages: DJANGO_RELEASE, or a digest of the project's code and templates.
+    """Which code and settings render the pages: DJANGO_RELEASE, or a digest of the project's
+    code and templates; plus the settings that show in every page.
 
-    Folded into cache keys so that a deploy never serves pages rendered by the previous
-    code; every server running the same code computes the same digest.
+    Folded into cache keys so that a deploy (or a new SITE_NAME, media storage...) never
+    serves pages rendered by the previous one; servers running the same code and settings
+    compute the same value.
     """
+    shown = repr([getattr(settings, name, None) for name in RELEASE_SETTINGS]).encode()
+    settings_digest = hashlib.sha256(shown).hexdigest()[:8]
     if os.environ.get("DJANGO_RELEASE"):
-        return os.environ["DJANGO_RELEASE"]
+        return f"{os.environ['DJANGO_RELEASE']}-{settings_digest}"
+    return f"{_code_digest()}-{settings_digest}"
+
+
+def _code_digest():
     digest = hashlib.sha256()
     root = Path(settings.BASE_DIR)
     skipped = {"media", "staticfiles", "tests", "docs", "node_modules", "__pycache__"}
     for folder, folders, files in os.walk(root):
-        folders[:] = sorted(f for f in folders if not f.startswith(".") and f not in skipped)
+        folders[:] = sorted(
+            f for f in folders
+            if not f.startswith(".") and f not in skipped and not (Path(folder) / f / "pyvenv.cfg").exists()
+        )
         for name in sorted(files):
             if name.endswith((".py", ".html", ".txt", ".xml")):
                 path = Path(folder) / name

@@ -481,3 +481,14 @@ def test_a_miss_reads_the_version_once(client, settings):
     without_page_cache = queries_for_a_cold_home_page()
     settings.PAGE_CACHE = True
     assert queries_for_a_cold_home_page() == without_page_cache
+
+
+def test_a_new_site_name_never_serves_pages_with_the_old_one(client, page_cache, settings):
+    make_article()
+    cached(client, "/")
+    settings.SITE_NAME = "The Weekly HOLR"
+    versions.release.cache_clear()  # a restart with the new environment
+    try:
+        assert "The Weekly HOLR" in fresh(client, "/").content.decode()
+    finally:
+        versions.release.cache_clear()
