@@ -31,7 +31,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE or not self.may_read(request):
             response = self.get_response(request)
-            if settings.SESSION_COOKIE_NAME in request.COOKIES and "Cache-Control" not in response:
+            is_personal = settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+            if is_personal and "Cache-Control" not in response:
                 # Made for one signed-in person: no shared cache (or CDN) may keep it.
                 patch_cache_control(response, private=True)
             return response

@@ -492,3 +492,11 @@ def test_a_new_site_name_never_serves_pages_with_the_old_one(client, page_cache,
         assert "The Weekly HOLR" in fresh(client, "/").content.decode()
     finally:
         versions.release.cache_clear()
+
+
+def test_a_request_with_credentials_is_private_and_never_cached(page_cache):
+    middleware, calls = middleware_serving(lambda: HttpResponse("page"))
+    for _ in range(2):
+        response = middleware(RequestFactory().get("/somewhere/", HTTP_AUTHORIZATION="Bearer abc"))
+        assert response["Cache-Control"] == "private" and "X-Page-Cache" not in response
+    assert len(calls) == 2
