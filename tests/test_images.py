@@ -471,3 +471,17 @@ def test_make_renditions_command_backfills_missing_avif(capsys):
     assert all(stored_image(r.url).format == "AVIF" for r in image.renditions.avif)
     output = capsys.readouterr().out
     assert f"image {image.pk}\n" in output and f"image {complete.pk}\n" not in output
+
+
+def test_image_change_page_offers_the_focal_point_picker_and_share_preview(admin_client):
+    """The change form has a clickable preview wired to focal-point.js, the number fields, and the share crop."""
+    image = make_image(width=1500, height=1000)
+
+    response = admin_client.get(change_url(image))
+
+    content = response.content.decode()
+    assert 'data-focal-point' in content
+    assert "js/focal-point.js" in content and "css/admin-images.css" in content
+    assert 'name="focal_x"' in content and 'name="focal_y"' in content
+    assert f'src="{image.renditions.share.url}"' in content
+    assert ' style="' not in content.split('data-focal-point', 1)[1].split("</div>", 1)[0]
