@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
 from .converters import UnicodeSlugConverter, VocabularyConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -15,4 +15,13 @@ urlpatterns = [
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
     path("<vocabulary:vocabulary>/", views.TagIndexView.as_view(), name="tag-index"),
     path("<vocabulary:vocabulary>/<uslug:slug>/", views.TagView.as_view(), name="tag"),
+    # Feeds: RSS at <page>feed/, Atom at <page>feed/atom/.
+    path("feed/", feeds.ArticleFeed(), name="feed"),
+    path("feed/atom/", feeds.ArticleAtom(), name="feed-atom"),
+    path("sections/<uslug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
+    path("sections/<uslug:slug>/feed/atom/", feeds.SectionAtom(), name="section-feed-atom"),
+    path("authors/<uslug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    path("authors/<uslug:slug>/feed/atom/", feeds.AuthorAtom(), name="author-feed-atom"),
+    path("<vocabulary:vocabulary>/<uslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("<vocabulary:vocabulary>/<uslug:slug>/feed/atom/", feeds.TagAtom(), name="tag-feed-atom"),
 ]
