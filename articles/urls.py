@@ -1,6 +1,7 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import feeds, views
+from . import feeds, sitemaps, views
 from .converters import UnicodeSlugConverter, VocabularyConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -24,4 +25,14 @@ urlpatterns = [
     path("authors/<uslug:slug>/feed/atom/", feeds.AuthorAtom(), name="author-feed-atom"),
     path("<vocabulary:vocabulary>/<uslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
     path("<vocabulary:vocabulary>/<uslug:slug>/feed/atom/", feeds.TagAtom(), name="tag-feed-atom"),
+    # For search engines.
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemaps.x_robots_tag(sitemap),
+        {"sitemaps": sitemaps.SITEMAPS},
+        name="sitemap-section",
+    ),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]
