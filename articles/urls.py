@@ -27,12 +27,7 @@ urlpatterns = [
     path("<vocabulary:vocabulary>/<uslug:slug>/feed/atom/", feeds.TagAtom(), name="tag-feed-atom"),
     # For search engines.
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
-    path(
-        "sitemap-<slug:section>.xml",
-        sitemaps.x_robots_tag(sitemap),
-        {"sitemaps": sitemaps.SITEMAPS},
-        name="sitemap-section",
-    ),
+    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-section"),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

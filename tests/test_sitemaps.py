@@ -143,3 +143,14 @@ def test_sitemaps_use_site_url_not_the_request_host(client, published, settings)
 
     assert "evil.example" not in index + articles
     assert "<loc>https://magazine.example/articles/putin-hosts-xi/</loc>" in articles
+
+
+def test_sitemaps_are_not_themselves_indexed(client, published):
+    for url in (reverse("articles:sitemap"), "/sitemap-articles.xml", reverse("articles:news-sitemap")):
+        assert "noindex" in client.get(url)["X-Robots-Tag"], url
+
+
+def test_unknown_sitemap_or_page_is_404(client, published):
+    assert client.get("/sitemap-nothing.xml").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=9").status_code == 404
+    assert client.get("/sitemap-articles.xml?p=abc").status_code == 404
