@@ -6,6 +6,7 @@ fixed number of queries: the articles, their authors, their three tag vocabulari
 the subject for a subject's feed.
 """
 
+import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
@@ -16,12 +17,37 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc
 
 from .links import absolute_url, site_host
 from .models import Article, Author, Section, VocabularyTag
+from .sanitizer import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from .vocabularies import VOCABULARIES
 
 FEED_ITEMS = 20
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+
+
+def _absolute_href(tag, attribute, value):
+    # A feed reader shows the body away from the site: "/people/x/" must name the site.
+    if attribute == "href" and value.startswith("/") and not value.startswith("//"):
+        return absolute_url(value)
+    return value
+
+
+# The body's own allow-list, applied again on the way out (the feed is a second place
+# readers see it) with site-relative links made absolute.
+_feed_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener",
+    strip_comments=True,
+    attribute_filter=_absolute_href,
+)
+
+
+def feed_body(html):
+    """An article body for a feed: sanitized, with absolute links."""
+    return _feed_cleaner.clean(html) if html else ""
 
 
 def _media_content(handler, image):
@@ -151,7 +177,7 @@ class ArticleFeed(Feed):
             "author_names": [author.name for author in authors] or [settings.SITE_NAME],
             "author_links": [absolute_url(author.get_absolute_url()) for author in authors]
             or [absolute_url(reverse("articles:home"))],
-            "content": article.body,
+            "content": feed_body(article.body),
             "image": self.lead_image(article),
         }
 
