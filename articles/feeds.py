@@ -182,27 +182,29 @@ class ArticleFeed(Feed):
         }
 
     def lead_image(self, article):
-        """The lead image's largest JPEG rendition: URL, pixel size and byte length."""
-        cache = article.__dict__.setdefault("_feed_image", {})
-        if "image" not in cache:
-            renditions = article.lead_image.renditions if article.lead_image else None
-            if renditions is None:
-                cache["image"] = None
-            else:
-                rendition = renditions.largest
-                try:
-                    length = default_storage.size(rendition.url.removeprefix(default_storage.url("")))
-                except OSError:
-                    length = 0  # RSS allows 0 when the length is unknown
-                cache["image"] = {
-                    "url": absolute_url(rendition.url),
-                    "width": rendition.width,
-                    "height": rendition.height,
-                    "length": str(length),
-                    "alt": article.lead_image.alt,
-                    "credit": article.lead_image.credit,
-                }
-        return cache["image"]
+        """The lead image's largest JPEG rendition: URL, size in pixels and bytes, alt and credit."""
+        if not hasattr(article, "_feed_image"):  # asked for twice per item: enclosure and media:content
+            article._feed_image = feed_image(article.lead_image)
+        return article._feed_image
+
+
+def feed_image(image):
+    renditions = image.renditions if image else None
+    if renditions is None:
+        return None
+    rendition = renditions.largest
+    try:
+        length = default_storage.size(rendition.name)
+    except OSError:
+        length = 0  # RSS allows 0 when the length is unknown
+    return {
+        "url": absolute_url(rendition.url),
+        "width": rendition.width,
+        "height": rendition.height,
+        "length": str(length),
+        "alt": image.alt,
+        "credit": image.credit,
+    }
 
 
 class SubjectFeed(ArticleFeed):

@@ -29,6 +29,7 @@ class Rendition:
     width: int
     height: int
     url: str
+    name: str = ""  # its name in storage
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,13 @@ def renditions_for(image):
             Rendition(
                 width=width,
                 height=round(image.height * width / image.width),
-                url=default_storage.url(rendition_name(image.file.name, width, extension)),
+                url=default_storage.url(name),
+                name=name,
             )
             for width in widths_for(image.width)
+            for name in [rendition_name(image.file.name, width, extension)]
         )
-    share = Rendition(*SHARE_SIZE, url=default_storage.url(share_name(image)))
+    share = Rendition(*SHARE_SIZE, url=default_storage.url(share_name(image)), name=share_name(image))
     return RenditionSet(webp=sets["webp"], jpeg=sets["jpg"], avif=sets["avif"], share=share)
 
 

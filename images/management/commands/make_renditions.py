@@ -17,14 +17,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, missing=False, **options):
-        media_url = default_storage.url("")
         done = 0
         for image in Image.objects.order_by("pk").iterator():
             renditions = renditions_for(image)
             if renditions is None:
                 continue
-            expected = (renditions.avif[-1].url, renditions.share.url)
-            if missing and all(default_storage.exists(url.removeprefix(media_url)) for url in expected):
+            expected = (renditions.avif[-1], renditions.share)
+            if missing and all(default_storage.exists(rendition.name) for rendition in expected):
                 continue
             make_renditions(image)
             done += 1
