@@ -186,6 +186,7 @@ def test_article_page_has_opengraph_and_twitter_cards_with_the_share_crop(client
     assert (page.property("og:image:width"), page.property("og:image:height")) == (["1200"], ["630"])
     assert page.property("og:image:alt") == ["Two leaders shake hands"]
     assert page.property("article:published_time") == [story.published_at.isoformat()]
+    assert page.property("article:modified_time") == [max(story.updated_at, story.published_at).isoformat()]
     assert page.property("article:section") == ["World"]
     assert page.property("article:author") == [f"{SITE}/authors/mira-patel/", f"{SITE}/authors/tom-ng/"]
     assert page.property("article:tag") == ["Vladimir Putin", "Xi Jinping", "Moscow", "Xi's 2023 state visit to Moscow"]
