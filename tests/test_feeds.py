@@ -240,3 +240,13 @@ def test_unicode_tag_has_a_working_feed(client):
 
     assert [entry.title for entry in feed.entries] == ["State visit"]
     assert feed.feed.link == f"{SITE}/people/%E4%B9%A0%E8%BF%91%E5%B9%B3/"
+
+
+def test_feeds_use_site_url_not_the_request_host(client, story, settings):
+    settings.SITE_URL = "https://magazine.example"
+    settings.ALLOWED_HOSTS = ["evil.example"]
+
+    for url in (reverse("articles:feed"), reverse("articles:feed-atom")):
+        content = client.get(url, HTTP_HOST="evil.example").content.decode()
+        assert "evil.example" not in content, url
+        assert "https://magazine.example/articles/putin-hosts-xi/" in content
