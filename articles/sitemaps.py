@@ -36,7 +36,8 @@ class SiteSitemap(Sitemap):
         return urlsplit(settings.SITE_URL).scheme
 
     def get_domain(self, site=None):
-        return urlsplit(settings.SITE_URL).netloc
+        # Everything after the scheme, so a SITE_URL with a path prefix works as in links.absolute_url().
+        return settings.SITE_URL.split("://", 1)[1]
 
     def lastmod(self, item):
         return item.lastmod
