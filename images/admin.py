@@ -43,7 +43,7 @@ class ImageAdmin(admin.ModelAdmin):
         if not renditions:
             return "—"
         return format_html(
-            '<img src="{}" alt="" width="80" height="{}" style="object-fit:cover;border-radius:3px">',
+            '<img src="{}" alt="" width="80" height="{}" class="admin-thumbnail">',
             renditions.thumbnail.url,
             round(80 * image.height / image.width),
         )
@@ -54,7 +54,7 @@ class ImageAdmin(admin.ModelAdmin):
         if not renditions:
             return "Saved images show a preview here."
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:480px;height:auto">', renditions.webp[0].url, image.alt
+            '<img src="{}" alt="{}" class="admin-preview">', renditions.webp[0].url, image.alt
         )
 
     @admin.display(description="Size")
