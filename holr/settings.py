@@ -209,7 +209,6 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "holr": {"handlers": ["console"], "level": "INFO", "propagate": False},
-        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
@@ -259,7 +258,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "security.lockout.locked_out"
 AXES_CLIENT_IP_CALLABLE = "security.lockout.client_ip"
 # Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth
 # address from the right; 0 (the default) uses the connecting address.

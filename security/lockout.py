@@ -1,6 +1,8 @@
-"""Client addresses for django-axes' per-address login throttling."""
+"""django-axes hooks: the client's address for per-address throttling, and the lock-out page."""
 
+from axes.helpers import get_client_username
 from django.conf import settings
+from django.shortcuts import render
 
 
 def client_ip(request):
@@ -11,3 +13,18 @@ def client_ip(request):
     if count and len(forwarded) >= count:
         return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lock-out response: the admin-styled "sign-in paused" page (429)."""
+    return render(
+        request,
+        "security/locked_out.html",
+        {
+            "username": get_client_username(request, credentials) or "",
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+            "minutes": round(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
+            "title": "Sign-in paused",
+        },
+        status=429,
+    )
