@@ -49,6 +49,17 @@ class CodeForm(forms.Form):
         return self.cleaned_data["token"].strip()
 
 
+WRONG_CODE = "That code is not right, or it has expired. Enter the code your app shows now."
+TOO_MANY = "Too many wrong codes. Wait a few seconds, then enter the code your app shows now."
+
+
+def wrong_code_message(devices):
+    """Say so when django-otp is throttling guesses, so a right code is not refused unexplained."""
+    if any(not device.verify_is_allowed()[0] for device in devices):
+        return TOO_MANY
+    return WRONG_CODE
+
+
 def next_url(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -71,11 +82,13 @@ def verify(request):
         return redirect("admin:login")
     form = CodeForm(request.POST or None)
     if form.is_valid():
+        # Decided before the attempt: a failure starts django-otp's throttling.
+        message = wrong_code_message(TOTPDevice.objects.devices_for_user(request.user))
         device = django_otp.match_token(request.user, form.cleaned_data["token"])
         if device is not None:
             django_otp.login(request, device)
             return redirect(next_url(request))
-        form.add_error("token", "That code is not right, or it has expired. Enter the code your app shows now.")
+        form.add_error("token", message)
     return page(request, "security/two_factor_verify.html", form=form, title="Enter your sign-in code")
 
 
@@ -94,13 +107,14 @@ def enrol(request):
         device = TOTPDevice.objects.create(user=request.user, name=DEVICE_NAME, confirmed=False)
     form = CodeForm(request.POST or None)
     if form.is_valid():
+        message = wrong_code_message([device])
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             django_otp.login(request, device)
             messages.success(request, "Two-factor sign-in is on. You will be asked for a code each time you sign in.")
             return redirect(next_url(request))
-        form.add_error("token", "That code is not right, or it has expired. Enter the code your app shows now.")
+        form.add_error("token", message)
     return page(
         request,
         "security/two_factor_enrol.html",
