@@ -178,6 +178,8 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 HTTPS = env_flag("DJANGO_HTTPS", not DEBUG)
 if HTTPS:
     SECURE_SSL_REDIRECT = True
+    # Load balancers probe /healthz over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -6,6 +6,12 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security"
 
     def ready(self):
+        from axes.signals import user_locked_out
+
+        from .lockout import log_lockout
+
+        user_locked_out.connect(log_lockout, dispatch_uid="security.log_lockout")
+
         # django-prose-editor renders an inline <script type="importmap">, which the
         # admin's policy allows only with the request's nonce. js_asset's Media carries
         # a nonce through every merge into the admin form's media; give it ours.

@@ -1,8 +1,12 @@
 """django-axes hooks: the client's address for per-address throttling, and the lock-out page."""
 
+import logging
+
 from axes.helpers import get_client_username
 from django.conf import settings
 from django.shortcuts import render
+
+logger = logging.getLogger("holr.security")
 
 
 def client_ip(request):
@@ -27,4 +31,12 @@ def locked_out(request, original_response=None, credentials=None):
             "title": "Sign-in paused",
         },
         status=429,
+    )
+
+
+def log_lockout(sender, request, username, ip_address, **kwargs):
+    """One plain line for operators (django-axes' own lines mask the name and address)."""
+    logger.warning(
+        "Admin sign-in locked for %s minutes after %s failures: username=%r address=%s",
+        round(settings.AXES_COOLOFF_TIME.total_seconds() / 60), settings.AXES_FAILURE_LIMIT, username, ip_address,
     )

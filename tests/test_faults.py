@@ -5,11 +5,10 @@ throwaway redis-server that is stopped and started again, an error injected mid-
 """
 
 import logging
-import os
 import shutil
+import json
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from unittest import mock
@@ -24,7 +23,7 @@ from articles.models import Article, Section
 from images.admin import ImageAdmin
 from images.models import Image
 from tests.builders import make_article, make_image, make_upload
-from tests.test_settings import run
+from tests.test_settings import PRODUCTION, run
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTHING_LISTENS = "postgres://postgres@127.0.0.1:8179/holr"  # a port in this project's range, kept free
@@ -77,7 +76,6 @@ def with_database_down():
     """Every answer of the app, configured exactly as in tests, with PostgreSQL gone."""
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", 8179)) != 0, "something listens on 8179"
-    import json
 
     result = run(["-c", DOWN_SCRIPT], DJANGO_SETTINGS_MODULE="tests.settings", DATABASE_URL=NOTHING_LISTENS)
     assert result.returncode == 0, result.stderr
@@ -100,6 +98,18 @@ def test_pages_answer_a_designed_503_with_the_database_down(with_database_down, 
     assert "We will be back in a moment" in body
     assert 'class="masthead"' in body  # the site's design, not a bare error
     assert "Traceback" not in body and "OperationalError" not in body
+
+
+def test_healthz_is_not_redirected_to_https():
+    """Load balancers probe over plain HTTP; every other page still redirects."""
+    result = run(
+        ["-c", "import django; django.setup(); from django.test import Client\n"
+               "client = Client(HTTP_HOST='magazine.example', raise_request_exception=False)\n"
+               "print(client.get('/healthz').status_code, client.get('/').status_code)"],
+        **PRODUCTION, DATABASE_URL=NOTHING_LISTENS,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["503", "301"]
 
 
 # The cache -----------------------------------------------------------------------------
