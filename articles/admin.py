@@ -114,7 +114,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not renditions:
             return ""
         return format_html(
-            '<img src="{}" alt="" width="64" height="{}" style="object-fit:cover;border-radius:3px">',
+            '<img src="{}" alt="" width="64" height="{}" class="admin-thumbnail">',
             renditions.thumbnail.url,
             round(64 * article.lead_image.height / article.lead_image.width),
         )
@@ -126,7 +126,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not renditions:
             return "Choose an image and save to see it here."
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:360px;height:auto;display:block">'
+            '<img src="{}" alt="{}" class="admin-preview admin-preview--lead">'
             "<p>Alt text: {} · Credit: {} · <a href=\"{}\">edit image</a></p>",
             renditions.webp[min(1, len(renditions.webp) - 1)].url,
             image.alt, image.alt, image.credit or "none", image.get_admin_url(),

@@ -1,3 +1,4 @@
+import sys
 import unicodedata
 from itertools import groupby
 
@@ -9,6 +10,8 @@ from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
+
+from resilience.middleware import UNAVAILABLE, service_unavailable
 
 from .models import Article, Author, Section
 
@@ -148,5 +151,7 @@ class ArticleDetailView(DetailView):
 
 def server_error(request):
     """The 500 page, in the site's design, rendered without touching the database."""
+    if isinstance(sys.exc_info()[1], UNAVAILABLE):  # raised outside a view, e.g. in a middleware
+        return service_unavailable()
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))
