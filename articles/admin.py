@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from revisions.admin import ArticleHistoryMixin
+
 from .forms import ArticleAdminForm
 from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
 
@@ -18,7 +20,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title", "state", "section", "byline", "tags_summary", "published_at", "thumbnail",

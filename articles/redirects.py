@@ -52,8 +52,8 @@ def redirect_tag(vocabulary, old_slug, old_name, new_slug):
     redirects = TagRedirect.objects.filter(vocabulary=vocabulary.key)
     redirects.filter(new_slug=old_slug).update(new_slug=new_slug)
     redirects.filter(old_slug=new_slug).delete()  # the new slug is live: never a redirect
-    redirects.update_or_create(
-        old_slug=old_slug, defaults={"new_slug": new_slug, "old_name": old_name}
+    TagRedirect.objects.update_or_create(
+        vocabulary=vocabulary.key, old_slug=old_slug, defaults={"new_slug": new_slug, "old_name": old_name}
     )
 
 
