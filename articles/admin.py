@@ -8,6 +8,7 @@ from revisions.admin import ArticleHistoryMixin
 
 from .forms import ArticleAdminForm
 from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
+from .tag_admin import TagEditingMixin, TagSuggestMixin
 
 admin.site.unregister(Tag)  # HOLR's tags live in its three vocabularies
 
@@ -20,7 +21,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
+class ArticleAdmin(ArticleHistoryMixin, TagSuggestMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title", "state", "section", "byline", "tags_summary", "published_at", "thumbnail",
@@ -141,7 +142,7 @@ class ArticleAdmin(ArticleHistoryMixin, admin.ModelAdmin):
         return f"{article.word_count} words · {article.reading_minutes} min read"
 
 
-class VocabularyTagAdmin(admin.ModelAdmin):
+class VocabularyTagAdmin(TagEditingMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
     fields = ["name", "slug", "description"]

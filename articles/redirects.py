@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect, render
 
 from .models import Article, ArticleRedirect, DeletedArticle, TagRedirect
+from .signals import content_changed
 from .vocabularies import VOCABULARIES
 
 
@@ -113,6 +114,9 @@ def keep_old_tag_address(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     previous = getattr(instance, "_previous_tag", None)
+    if previous is not None and previous["name"] != instance.name:
+        # Every page that shows the tag shows its new name; caches keyed on articles miss that.
+        content_changed.send(sender=sender, vocabulary=VOCABULARIES[sender.vocabulary], tags=[instance])
     if not created and (previous is None or previous["slug"] == instance.slug):
         return
     vocabulary = VOCABULARIES[sender.vocabulary]
