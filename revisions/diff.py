@@ -1,6 +1,7 @@
 """Side-by-side differences between two revisions: title, dek, body text and tags."""
 
 import difflib
+import re
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -17,13 +18,22 @@ class FieldDiff:
     is_changed: bool
 
 
+def _tokens(text):
+    """Words and line breaks: the units a change is marked in."""
+    return re.findall(r"\n|[^\s]+", text)
+
+
+def _render(tokens):
+    return " ".join("<br>" if token == "\n" else escape(token) for token in tokens)
+
+
 def _words_diff(old_text, new_text):
     """Both texts as HTML, words removed from the old marked <del>, words added to the new <ins>."""
-    old_words, new_words = old_text.split(" "), new_text.split(" ")
+    old_words, new_words = _tokens(old_text), _tokens(new_text)
     old_html, new_html = [], []
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        old_part, new_part = escape(" ".join(old_words[a1:a2])), escape(" ".join(new_words[b1:b2]))
+        old_part, new_part = _render(old_words[a1:a2]), _render(new_words[b1:b2])
         if op == "equal":
             old_html.append(old_part)
             new_html.append(new_part)
@@ -32,10 +42,7 @@ def _words_diff(old_text, new_text):
             old_html.append(f"<del>{old_part}</del>")
         if b2 > b1:
             new_html.append(f"<ins>{new_part}</ins>")
-    return (
-        mark_safe(" ".join(old_html).replace("\n", "<br>")),
-        mark_safe(" ".join(new_html).replace("\n", "<br>")),
-    )
+    return mark_safe(" ".join(old_html)), mark_safe(" ".join(new_html))
 
 
 def _text_diff(label, old_text, new_text):

@@ -4,11 +4,16 @@ A revision copies the fields an editor writes and the tag *names* (not ids), so 
 still reads right after a tag is renamed, merged or deleted.
 """
 
+import re
+from html import unescape
+
 from django.conf import settings
 from django.db import models
 from django.utils.html import strip_tags
 
 from articles.vocabularies import VOCABULARIES
+
+BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote|figcaption|tr)>|<br\s*/?>", re.IGNORECASE)
 
 # The Article fields a revision keeps, in the order the history shows them.
 CONTENT_FIELDS = ["title", "slug", "dek", "body", "status", "published_at", "caption"]
@@ -53,7 +58,9 @@ class Revision(models.Model):
     @property
     def body_text(self):
         """The body as plain text, one paragraph a line: what the side-by-side diff compares."""
-        return strip_tags(self.body.replace("</p>", "</p>\n").replace("<br>", "\n")).strip()
+        html = " ".join(self.body.split())
+        html = BLOCK_END.sub(lambda match: match.group(0) + "\n", html)
+        return "\n".join(" ".join(line.split()) for line in unescape(strip_tags(html)).splitlines()).strip()
 
     def tag_names(self):
         return {key: list(getattr(self, key)) for key in VOCABULARIES}

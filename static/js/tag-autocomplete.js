@@ -57,10 +57,11 @@
     var url = input.getAttribute("data-suggest-url");
     var timer = null, request = null, options = [], active = -1;
 
-    var wrapper = document.createElement("div");
-    wrapper.className = "tag-suggest";
-    input.parentNode.insertBefore(wrapper, input);
-    wrapper.appendChild(input);
+    // The list hangs under the field inside the field's own container (the input is not
+    // moved: the admin lays label and input out as flex siblings).
+    var container = input.parentNode;
+    var row = input.closest(".form-row") || container;
+    container.classList.add("tag-suggest");
 
     var listbox = document.createElement("ul");
     listbox.id = id + "-list";
@@ -68,13 +69,13 @@
     listbox.setAttribute("role", "listbox");
     listbox.setAttribute("aria-label", "Existing " + (input.getAttribute("data-suggest-label") || "tags").toLowerCase());
     listbox.hidden = true;
-    wrapper.appendChild(listbox);
+    input.insertAdjacentElement("afterend", listbox);
 
     var status = document.createElement("div");
     status.className = "visually-hidden";
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
-    wrapper.appendChild(status);
+    listbox.insertAdjacentElement("afterend", status);
 
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
@@ -82,7 +83,16 @@
     input.setAttribute("aria-controls", listbox.id);
     input.setAttribute("autocomplete", "off");
 
+    function place() {
+      // CSSOM, not a style attribute: allowed by a strict Content-Security-Policy.
+      var field = input.getBoundingClientRect(), box = container.getBoundingClientRect();
+      listbox.style.left = (field.left - box.left) + "px";
+      listbox.style.top = (field.bottom - box.top) + "px";
+      listbox.style.width = field.width + "px";
+    }
+
     function close() {
+      row.classList.remove("tag-suggest-open");
       listbox.hidden = true;
       listbox.textContent = "";
       options = [];
@@ -144,6 +154,8 @@
         listbox.appendChild(option);
         options.push(option);
       });
+      place();
+      row.classList.add("tag-suggest-open");
       listbox.hidden = false;
       input.setAttribute("aria-expanded", "true");
       status.textContent = names.length + (names.length === 1 ? " suggestion" : " suggestions") +
