@@ -38,7 +38,7 @@ class StaleEditGuard(forms.ModelForm):
         # transaction), then compare with the newest revision.
         Article.objects.select_for_update().filter(pk=self.instance.pk).exists()
         latest = Revision.objects.latest_for(self.instance.pk)
-        if latest is None or latest.number <= based_on:
+        if latest is None or latest.number == based_on:
             return cleaned_data
 
         base = Revision.objects.filter(article_id=self.instance.pk, number=based_on).first()

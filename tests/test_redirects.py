@@ -133,3 +133,32 @@ def test_scheduled_article_slug_change_leaves_no_redirect():
     rename(article, "later")
 
     assert not ArticleRedirect.objects.exists()
+
+
+def test_old_address_costs_two_queries_after_the_miss(client, django_assert_num_queries):
+    """The 301 costs the failed lookup plus one: redirects are only consulted on a miss."""
+    rename(make_article(slug="was"), "is")
+
+    with django_assert_num_queries(2):
+        assert client.get(detail("was")).status_code == 301
+
+
+def test_gone_address_costs_three_queries_and_a_cached_masthead(client, django_assert_num_queries):
+    make_article(slug="gone").delete()
+    client.get(detail("gone"))  # warms the masthead cache
+
+    with django_assert_num_queries(3):
+        assert client.get(detail("gone")).status_code == 410
+
+
+def test_live_article_pays_nothing_for_redirects(client, django_assert_num_queries):
+    """A hit never looks at the redirect or tombstone tables."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = make_article()
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(article.get_absolute_url())
+
+    assert not any("redirect" in q["sql"].lower() or "deletedarticle" in q["sql"].lower() for q in queries)

@@ -287,3 +287,13 @@ def test_editor_deletes_after_confirming(article):
 
     assert editor.post(delete_url, {"post": "yes"}).status_code == 302
     assert not Article.objects.filter(pk=article.pk).exists()
+
+
+@pytest.mark.parametrize("token", ["-1", "abc", "99999999999999999999"])
+def test_crafted_revision_token_is_a_form_error_not_a_500(admin_client, article, token):
+    response = admin_client.post(change_url(article), {**form_data(admin_client.get(change_url(article))),
+                                                       "based_on_revision": token, "title": "Kept"})
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form["title"].value() == "Kept"
+    assert Article.objects.get(pk=article.pk).title == "Xi arrives in Moscow"
