@@ -71,7 +71,9 @@ class MergeForm(forms.Form):
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keep"].queryset = tags
-        self.fields["keep"].label_from_instance = lambda tag: f"{tag.name} ({tag.article_count} articles)"
+        self.fields["keep"].label_from_instance = (
+            lambda tag: f"{tag.name} ({tag.article_count} article{'' if tag.article_count == 1 else 's'})"
+        )
 
 
 class TagEditingMixin:
