@@ -139,7 +139,8 @@ class TagEditingMixin:
         if not (self.has_view_permission(request) or user.has_perm("articles.add_article")
                 or user.has_perm("articles.change_article")):
             raise PermissionDenied
-        query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY]
+        # PostgreSQL refuses NUL in text; no tag name contains one.
+        query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:MAX_QUERY]
         if not query:
             return JsonResponse({"results": []})
         tags = (
