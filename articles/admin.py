@@ -6,6 +6,7 @@ from taggit.models import Tag
 
 from revisions.admin import ArticleHistoryMixin
 
+from . import admin_addresses  # noqa: F401  (old addresses: 301s and 410s)
 from .forms import ArticleAdminForm
 from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
 from .tag_admin import TagEditingMixin, TagSuggestMixin

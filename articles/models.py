@@ -308,6 +308,7 @@ class ArticleRedirect(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        verbose_name = "old article address"
 
     def __str__(self):
         return f"/articles/{self.old_slug}/ → {self.article.slug}"
@@ -322,6 +323,7 @@ class DeletedArticle(models.Model):
 
     class Meta:
         ordering = ["-deleted_at"]
+        verbose_name = "deleted article address"
 
     def __str__(self):
         return self.slug
@@ -344,6 +346,7 @@ class TagRedirect(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["vocabulary", "old_slug"], name="unique_tag_redirect")
         ]
+        verbose_name = "old tag address"
 
     def __str__(self):
         return f"/{self.vocabulary}/{self.old_slug}/ → /{self.vocabulary}/{self.new_slug}/"

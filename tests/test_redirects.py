@@ -162,3 +162,14 @@ def test_live_article_pays_nothing_for_redirects(client, django_assert_num_queri
         client.get(article.get_absolute_url())
 
     assert not any("redirect" in q["sql"].lower() or "deletedarticle" in q["sql"].lower() for q in queries)
+
+
+def test_editors_can_look_up_old_addresses_but_not_type_them(admin_client):
+    """The admin lists old addresses (written by the system) and offers no add or edit form."""
+    rename(make_article(slug="was-here"), "now-here")
+    changelist = reverse("admin:articles_articleredirect_changelist")
+
+    response = admin_client.get(changelist, {"q": "was-here"})
+
+    assert response.status_code == 200 and "was-here" in response.content.decode()
+    assert admin_client.get(reverse("admin:articles_articleredirect_add")).status_code == 403
