@@ -38,7 +38,7 @@ class ArticleHistoryMixin:
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None:
+        if obj is None or not self.has_change_permission(request, obj):
             return fieldsets
         (name, options), *rest = fieldsets
         return [(name, {**options, "fields": [*options["fields"], "based_on_revision"]}), *rest]

@@ -297,3 +297,15 @@ def test_crafted_revision_token_is_a_form_error_not_a_500(admin_client, article,
     assert response.status_code == 200
     assert response.context["adminform"].form["title"].value() == "Kept"
     assert Article.objects.get(pk=article.pk).title == "Xi arrives in Moscow"
+
+
+def test_view_only_staff_can_read_the_article_and_its_history(client, article):
+    viewer = log_in_staff(client, "viewer", ["view_article"])
+
+    page = viewer.get(change_url(article))
+    history = viewer.get(history_url(article))
+
+    assert page.status_code == 200 and "Xi arrives in Moscow" in page.content.decode()
+    assert "based_on_revision" not in page.content.decode()  # nothing to save, nothing to guard
+    assert history.status_code == 200
+    assert restore_url(article, 1) not in history.content.decode()
