@@ -309,3 +309,14 @@ def test_view_only_staff_can_read_the_article_and_its_history(client, article):
     assert "based_on_revision" not in page.content.decode()  # nothing to save, nothing to guard
     assert history.status_code == 200
     assert restore_url(article, 1) not in history.content.decode()
+
+
+def test_bulk_publish_action_keeps_a_revision_credited_to_the_editor(article, django_capture_on_commit_callbacks):
+    editor = editor_client("anna")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        editor.post(reverse("admin:articles_article_changelist"),
+                    {"action": "publish_now", "_selected_action": [article.pk]})
+
+    latest = Revision.objects.latest_for(article.pk)
+    assert (latest.number, latest.status, latest.user.username) == (2, Status.PUBLISHED, "anna")
