@@ -24,7 +24,7 @@ def rename(article, slug):
 
 def test_changing_a_published_articles_slug_leaves_a_301(client):
     """The old address of a published article answers 301 to the new one."""
-    article = rename(make_article(slug="old-name"), "new-name")
+    rename(make_article(slug="old-name"), "new-name")
 
     response = client.get(detail("old-name"))
 

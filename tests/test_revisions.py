@@ -1,10 +1,8 @@
 """Every save keeps a revision; history lists, compares and restores; no edit is lost."""
 
-import re
 from html import unescape
 
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.urls import reverse
 
