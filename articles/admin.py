@@ -4,8 +4,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from revisions.admin import ArticleHistoryMixin
+
+from . import admin_addresses  # noqa: F401  (old addresses: 301s and 410s)
 from .forms import ArticleAdminForm
 from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
+from .tag_admin import TagEditingMixin, TagSuggestMixin
 
 admin.site.unregister(Tag)  # HOLR's tags live in its three vocabularies
 
@@ -18,7 +22,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleHistoryMixin, TagSuggestMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title", "state", "section", "byline", "tags_summary", "published_at", "thumbnail",
@@ -139,7 +143,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return f"{article.word_count} words · {article.reading_minutes} min read"
 
 
-class VocabularyTagAdmin(admin.ModelAdmin):
+class VocabularyTagAdmin(TagEditingMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
     fields = ["name", "slug", "description"]

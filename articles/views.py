@@ -14,6 +14,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from resilience.middleware import UNAVAILABLE, service_unavailable
 
 from .models import Article, Author, Section
+from .redirects import article_moved_or_gone, tag_moved
 
 ARTICLES_PER_PAGE = 20
 
@@ -99,6 +100,16 @@ class TagView(SubjectArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(vocabulary=self.vocabulary, **kwargs)
 
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            # A renamed or merged tag's old address answers 301 to the tag it became.
+            moved = tag_moved(kwargs["vocabulary"], kwargs["slug"])
+            if moved is None:
+                raise
+            return moved
+
 
 def index_letter(name):
     """The A–Z heading a name files under; accents fold (Ö → O), other scripts go under "#"."""
@@ -147,6 +158,16 @@ class ArticleDetailView(DetailView):
             patch_cache_control(response, private=True, no_store=True)
             response["X-Robots-Tag"] = "noindex"
         return response
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            # An old slug answers 301 to the article's address; a deleted one 410 Gone.
+            response = article_moved_or_gone(request, kwargs["slug"])
+            if response is None:
+                raise
+            return response
 
 
 def server_error(request):
