@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "images",
     "articles",
+    "search",
 ]
 
 MIDDLEWARE = [

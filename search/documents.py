@@ -1,0 +1,73 @@
+"""What goes into the index for an article, and writing it there."""
+
+import html
+
+from django.utils.html import strip_tags
+
+from articles.models import Article, Status
+from articles.vocabularies import VOCABULARIES
+
+from .backends import get_backend
+from .models import SearchEntry
+from .query import clean_text
+
+BATCH_SIZE = 500
+
+
+def plain_text(body_html):
+    """The body as readers read it: tags gone (blocks kept apart by a space), entities decoded."""
+    return clean_text(html.unescape(strip_tags(body_html.replace("<", " <"))))
+
+
+def entry_for(article):
+    """The index row for an article whose tags are prefetched."""
+    tags = [tag.name for key in VOCABULARIES for tag in getattr(article, key).all()]
+    return SearchEntry(
+        article_id=article.pk,
+        title=clean_text(article.title),
+        dek=clean_text(article.dek),
+        tags=clean_text(", ".join(tags)),
+        body=plain_text(article.body),
+    )
+
+
+def indexable(articles):
+    # Scheduled articles are indexed too, so they turn up at their time with no save;
+    # search filters results through Article.objects.published().
+    return articles.filter(status=Status.PUBLISHED).with_tags()
+
+
+def index_articles(pks):
+    """Bring the index rows of these articles up to date: written if published, removed if not."""
+    pks = set(pks)
+    if not pks:
+        return
+    entries = [entry_for(article) for article in indexable(Article.objects.filter(pk__in=pks))]
+    SearchEntry.objects.filter(article_id__in=pks).delete()
+    SearchEntry.objects.bulk_create(entries)
+    if entries:
+        get_backend().entries_written([entry.article_id for entry in entries])
+
+
+def rebuild_index():
+    """Empty the index and fill it again from every published article; returns how many."""
+    SearchEntry.objects.all().delete()
+    articles = indexable(Article.objects.order_by("pk"))
+    count, last_pk = 0, 0
+    while True:
+        batch = list(articles.filter(pk__gt=last_pk)[:BATCH_SIZE])
+        if not batch:
+            break
+        entries = SearchEntry.objects.bulk_create(entry_for(article) for article in batch)
+        get_backend().entries_written([entry.article_id for entry in entries])
+        count += len(entries)
+        last_pk = batch[-1].pk
+    return count
+
+
+def articles_tagged(tag):
+    """The pks of articles that carry this tag (a Person, Place or Event)."""
+    through = tag.tagged_articles.model
+    return through.objects.filter(tag=tag).values_list("content_object_id", flat=True)
+
+
