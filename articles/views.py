@@ -10,9 +10,11 @@ from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
+from .discovery import often_with
 from .models import Article, Author, Section
 
 ARTICLES_PER_PAGE = 20
+RELATED_ARTICLES = 4
 
 
 class ArticleListView(ListView):
@@ -88,7 +90,12 @@ class TagView(SubjectArticleListView):
         return get_object_or_404(self.vocabulary.model, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(vocabulary=self.vocabulary, **kwargs)
+        return super().get_context_data(
+            vocabulary=self.vocabulary, often_with=often_with(self.subject), **kwargs
+        )
+
+
+INDEX_LETTERS = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]
 
 
 def index_letter(name):
@@ -117,7 +124,10 @@ class TagIndexView(TemplateView):
         ]
         # "#" sorts wherever its names fell; readers expect it last.
         letters.sort(key=lambda item: (item[0] == "#", item[0]))
-        return super().get_context_data(letters=letters, **kwargs)
+        # The letter jumps show the whole alphabet; only letters with names link.
+        present = {letter for letter, _ in letters}
+        jumps = [(letter, letter in present) for letter in INDEX_LETTERS]
+        return super().get_context_data(letters=letters, jumps=jumps, **kwargs)
 
 
 class ArticleDetailView(DetailView):
@@ -138,6 +148,15 @@ class ArticleDetailView(DetailView):
             patch_cache_control(response, private=True, no_store=True)
             response["X-Robots-Tag"] = "noindex"
         return response
+
+    def get_context_data(self, **kwargs):
+        # One query; the teasers show no byline, so no authors to fetch.
+        related = (
+            Article.objects.published()
+            .related_to(self.object)
+            .select_related("section", "lead_image")[:RELATED_ARTICLES]
+        )
+        return super().get_context_data(related_articles=list(related), **kwargs)
 
 
 def server_error(request):

@@ -1,26 +1,13 @@
 """Tags whose names match a search: a search for "Putin" also offers the page of Vladimir Putin."""
 
-from dataclasses import dataclass
-
 from django.db.models import Exists, OuterRef, Q, Value
-from django.urls import reverse
 
+from articles.discovery import TagLink
 from articles.models import Article
 from articles.vocabularies import VOCABULARIES
 
 MIN_PARTIAL_LENGTH = 3  # shorter queries offer only tags with exactly that name
 LIMIT = 5
-
-
-@dataclass(frozen=True)
-class TagSuggestion:
-    name: str
-    slug: str
-    vocabulary: object  # a Vocabulary
-
-    @property
-    def url(self):
-        return reverse("articles:tag", kwargs={"vocabulary": self.vocabulary, "slug": self.slug})
 
 
 def matching_tags(text, limit=LIMIT):
@@ -47,4 +34,4 @@ def matching_tags(text, limit=LIMIT):
         for vocabulary in VOCABULARIES.values()
     ]
     rows = parts[0].union(*parts[1:], all=True).order_by("-is_exact", "name")[:limit]
-    return [TagSuggestion(name, slug, VOCABULARIES[key]) for name, slug, key, _ in rows]
+    return [TagLink(name, slug, VOCABULARIES[key]) for name, slug, key, _ in rows]
