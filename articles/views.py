@@ -1,5 +1,4 @@
 import unicodedata
-from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Count
@@ -118,10 +117,12 @@ class TagIndexView(TemplateView):
             .annotate(article_count=Count("tagged_articles"))
             .order_by(Lower("name"), "pk")
         )
-        letters = [
-            (letter, list(group))
-            for letter, group in groupby(tags, key=lambda tag: index_letter(tag.name))
-        ]
+        # Grouped in Python: the database sorts "Ángela" after "Antony", which would
+        # otherwise start a second "A" group (and a second id="letter-A").
+        groups = {}
+        for tag in tags:
+            groups.setdefault(index_letter(tag.name), []).append(tag)
+        letters = list(groups.items())
         # "#" sorts wherever its names fell; readers expect it last.
         letters.sort(key=lambda item: (item[0] == "#", item[0]))
         # The letter jumps show the whole alphabet; only letters with names link.

@@ -109,8 +109,9 @@ def test_tag_seen_alone_offers_nothing(client):
 
 
 def test_index_letter_jumps_link_each_letter_with_names_to_its_group(client):
-    make_article(people=["Vladimir Putin", "Xi Jinping", "Angela Merkel", "习近平"])
+    make_article(people=["Vladimir Putin", "Xi Jinping", "Angela Merkel", "Ángela Ruiz", "Antony Blinken", "习近平"])
     content = client.get("/people/").content.decode()
+    assert content.count('id="letter-A"') == 1  # accented names join their letter's one group
     jumps = Section(content, 'class="letter-jumps"')
     assert [text for _, text in jumps.links] == ["A", "V", "X", "#"]
     for href, _ in jumps.links:
