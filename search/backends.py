@@ -62,7 +62,10 @@ class SQLiteSearch:
         # Every term is a quoted FTS5 string, so operators (NEAR, AND, *, ^, :) are words.
         match = " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
         return (
-            articles.filter(search_entry__fts__isnull=False)
+            # The IN subquery runs the full-text query once and lets SQLite start from its
+            # matches; the join gives bm25() and snippet() their row of search_fts.
+            articles.filter(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [match]))
+            .filter(search_entry__fts__isnull=False)
             .filter(RawSQL('"search_fts" MATCH %s', [match], output_field=BooleanField()))
             .annotate(
                 # bm25 is lower for better matches; negate it so both backends sort descending.

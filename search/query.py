@@ -30,10 +30,14 @@ class Query:
 
 def clean_text(text):
     """Text without control or format characters (NUL included) or highlight marks, spaces collapsed."""
-    text = "".join(
-        " " if unicodedata.category(char) in {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"} else char for char in text
-    )
-    return " ".join(text.split())
+    words = text.split()
+    if not all(word.isprintable() for word in words):  # the usual case needs no closer look
+        text = "".join(" " if unicodedata.category(char) in UNPRINTABLE else char for char in text)
+        words = text.split()
+    return " ".join(words)
+
+
+UNPRINTABLE = {"Cc", "Cf", "Co", "Cs", "Cn", "Zl", "Zp"}
 
 
 def parse(raw):

@@ -6,6 +6,7 @@ signals). Indexing runs in the same transaction as the change, so a rolled-back 
 leaves the index as it was.
 """
 
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -30,9 +31,17 @@ def index_saved_article(instance, raw=False, **kwargs):
 @receiver(post_delete, sender=TaggedPerson)
 @receiver(post_delete, sender=TaggedPlace)
 @receiver(post_delete, sender=TaggedEvent)
-def index_retagged_article(instance, raw=False, **kwargs):
-    if not raw:
+def index_retagged_article(instance, raw=False, origin=None, **kwargs):
+    # An article being deleted drops its tags (and its SearchEntry) by cascade:
+    # indexing it now would write a row for an article about to disappear.
+    if not raw and not deletes_articles(origin):
         index_articles([instance.content_object_id])
+
+
+def deletes_articles(origin):
+    """True when a delete started from an article or a queryset of articles."""
+    model = origin.model if isinstance(origin, QuerySet) else type(origin)
+    return issubclass(model, Article)
 
 
 @receiver(post_save, sender=Person)

@@ -215,6 +215,19 @@ def test_index_follows_tags_added_removed_and_renamed(client):
     assert found(client, "Assembly") == []
 
 
+def test_deleting_tagged_articles_leaves_no_index_rows(client):
+    """Their tags go by cascade first; that must not index the articles again."""
+    one = make_article(title="Tagged one", people=["Ada Lovelace"], places=["London"])
+    make_article(title="Tagged two", people=["Ada Lovelace"], events=["Analytical Engine"])
+    make_article(title="Tagged three", people=["Ada Lovelace"])
+    one.delete()
+    Article.objects.filter(title__in=["Tagged two"]).delete()
+    assert list(SearchEntry.objects.values_list("title", flat=True)) == ["Tagged three"]
+    Person.objects.get(name="Ada Lovelace").delete()
+    assert found(client, "Lovelace") == []
+    assert found(client, "Tagged three") == ["Tagged three"]
+
+
 def test_bulk_changes_reach_the_index_through_content_changed(client):
     article = make_article(title="Quiet lighthouse", status=Status.DRAFT)
     Article.objects.filter(pk=article.pk).update(status=Status.PUBLISHED, published_at=timezone.now())
