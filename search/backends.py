@@ -34,7 +34,7 @@ class PostgresSearch:
     def search(self, articles, terms):
         # websearch syntax reads a quoted phrase as a phrase and never raises on input;
         # the terms are words and phrases only (query.py), so no other syntax gets in.
-        text = " ".join(f'"{term}"' if " " in term else term for term in terms)
+        text = " ".join(f'"{term}"' for term in terms)
         query = SearchQuery(text, search_type="websearch", config=self.config)
         return articles.filter(search_entry__document=query).annotate(
             search_rank=SearchRank(F("search_entry__document"), query),
