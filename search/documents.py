@@ -3,6 +3,7 @@
 import html
 from collections import defaultdict
 
+from django.db import transaction
 from django.utils.html import strip_tags
 
 from articles.models import Article, Status
@@ -55,6 +56,7 @@ def write(articles):
     return len(entries)
 
 
+@transaction.atomic
 def index_articles(pks):
     """Bring the index rows of these articles up to date: written if published, removed if not."""
     pks = set(pks)
@@ -65,8 +67,12 @@ def index_articles(pks):
     write(articles)
 
 
+@transaction.atomic
 def rebuild_index():
-    """Empty the index and fill it again from every published article; returns how many."""
+    """Empty the index and fill it again from every published article; returns how many.
+
+    One transaction: concurrent searches see the old index until the new one is complete.
+    """
     SearchEntry.objects.all().delete()
     articles = indexable(Article.objects.order_by("pk"))
     count, last_pk = 0, 0

@@ -32,7 +32,7 @@ def build_magazine():
         title="Putin hosts Xi in Moscow",
         slug="putin-hosts-xi",
         dek="A state visit days after the ICC warrant.",
-        body="<p>The talks ran past midnight.</p><h2>Warm words</h2><p>Both sides praised the visit.</p>",
+        body="<p>Putin and Xi talked past midnight.</p><h2>Warm words</h2><p>Both sides praised the visit.</p>",
         section=world,
         authors=[author],
         lead_image=make_image(),
@@ -99,6 +99,10 @@ def test_every_public_page_passes_axe(browser, live_server, scheme):
         for page, path in PAGES.items():
             browser.get(f"{live_server.url}{path}")
             assert browser.find_element(By.TAG_NAME, "h1").text, f"{page} has no h1"
+            if page == "article":  # the article is checked with its related stories
+                assert browser.find_elements(By.ID, "related-heading")
+            if page == "search with results":
+                assert browser.find_elements(By.TAG_NAME, "mark")
             problems += describe(page, axe_violations(browser))
     finally:
         emulate_colour_scheme(browser, "light")

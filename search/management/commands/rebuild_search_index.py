@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
 from search.documents import rebuild_index
 
@@ -12,6 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        with transaction.atomic():
-            count = rebuild_index()
+        count = rebuild_index()
         self.stdout.write(f"Indexed {count} published article{'s' if count != 1 else ''}.")
