@@ -1,5 +1,6 @@
 """Search: relevance, snippets, pagination, safety of odd input, and an index that follows every edit."""
 
+import random
 from datetime import timedelta
 
 import pytest
@@ -121,6 +122,17 @@ def test_malformed_queries_get_a_clean_page(client, q):
     response = search(client, q)
     assert b"<h1" in response.content
     assert Article.objects.count() == 1
+
+
+def test_random_punctuation_soup_never_breaks_search(client):
+    """A few hundred random queries made of query-syntax characters all get a page."""
+    make_article(title="Putin and Xi", body="<p>NEAR the Kremlin, a state visit.</p>", people=["Vladimir Putin"])
+    alphabet = ['"', "'", "*", "(", ")", "-", "+", ":", "^", "{", "}", "NEAR", "AND", "OR", "NOT", " ",
+                "putin", "xi", "\\", "%", "_", "&", "|", "!", "<", ">", "é", "习", "\x00", ",", ";"]
+    rng = random.Random(4)
+    for _ in range(150):
+        q = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
+        assert client.get(reverse("search:search"), {"q": q}).status_code == 200, repr(q)
 
 
 @pytest.mark.parametrize("raw", ["%FF%FE", "%ED%A0%80", "%00%00", "%E4%B9%A0%E8%BF"])

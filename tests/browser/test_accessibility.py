@@ -127,3 +127,19 @@ def test_keyboard_user_sees_the_skip_link_and_reaches_the_search_box(browser, li
     box.send_keys("Kremlin", Keys.ENTER)
     results = browser.find_elements(By.CSS_SELECTOR, ".search-result h2 a")
     assert [link.text for link in results] == ["The Kremlin's guest list"]
+
+
+@pytest.mark.browser
+def test_print_shows_the_article_without_search_navigation_or_related(browser, live_server):
+    build_magazine()
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        browser.get(f"{live_server.url}/articles/putin-hosts-xi/")
+        hidden = browser.execute_script(
+            "return ['.masthead__search', '.masthead__nav', '.related', '.site-footer']"
+            ".map(s => getComputedStyle(document.querySelector(s)).display)"
+        )
+        assert hidden == ["none"] * 4
+        assert browser.find_element(By.CSS_SELECTOR, ".article__body").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
