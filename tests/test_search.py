@@ -315,3 +315,15 @@ def test_search_queries_are_fixed_whatever_the_results(client):
     assert none <= 4
     empty, _ = queries_for(client, "")
     assert empty == 0
+
+
+def test_the_database_has_its_full_text_index():
+    """PostgreSQL: a GIN index over the tsvector; SQLite: the FTS5 table and the triggers that fill it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'search_entry_document_gin'")
+            assert "USING gin (document)" in cursor.fetchone()[0]
+        else:
+            cursor.execute("SELECT type, name FROM sqlite_master WHERE name LIKE 'search_fts%' ORDER BY name")
+            names = {name for kind, name in cursor.fetchall() if kind in {"table", "trigger"}}
+            assert {"search_fts", "search_fts_insert", "search_fts_delete", "search_fts_update"} <= names
