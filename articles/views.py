@@ -1,6 +1,5 @@
 import sys
 import unicodedata
-from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Count
@@ -13,10 +12,12 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from resilience.middleware import UNAVAILABLE, service_unavailable
 
+from .discovery import often_with
 from .models import Article, Author, Section
 from .redirects import article_moved_or_gone, tag_moved
 
 ARTICLES_PER_PAGE = 20
+RELATED_ARTICLES = 4
 
 
 class ArticleListView(ListView):
@@ -98,7 +99,9 @@ class TagView(SubjectArticleListView):
         return get_object_or_404(self.vocabulary.model, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(vocabulary=self.vocabulary, **kwargs)
+        return super().get_context_data(
+            vocabulary=self.vocabulary, often_with=often_with(self.subject), **kwargs
+        )
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -109,6 +112,9 @@ class TagView(SubjectArticleListView):
             if moved is None:
                 raise
             return moved
+
+
+INDEX_LETTERS = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]
 
 
 def index_letter(name):
@@ -131,13 +137,18 @@ class TagIndexView(TemplateView):
             .annotate(article_count=Count("tagged_articles"))
             .order_by(Lower("name"), "pk")
         )
-        letters = [
-            (letter, list(group))
-            for letter, group in groupby(tags, key=lambda tag: index_letter(tag.name))
-        ]
+        # Grouped in Python: the database sorts "Ángela" after "Antony", which would
+        # otherwise start a second "A" group (and a second id="letter-A").
+        groups = {}
+        for tag in tags:
+            groups.setdefault(index_letter(tag.name), []).append(tag)
+        letters = list(groups.items())
         # "#" sorts wherever its names fell; readers expect it last.
         letters.sort(key=lambda item: (item[0] == "#", item[0]))
-        return super().get_context_data(letters=letters, **kwargs)
+        # The letter jumps show the whole alphabet; only letters with names link.
+        present = {letter for letter, _ in letters}
+        jumps = [(letter, letter in present) for letter in INDEX_LETTERS]
+        return super().get_context_data(letters=letters, jumps=jumps, **kwargs)
 
 
 class ArticleDetailView(DetailView):
@@ -168,6 +179,14 @@ class ArticleDetailView(DetailView):
             if response is None:
                 raise
             return response
+    def get_context_data(self, **kwargs):
+        # One query; the teasers show no byline, so no authors to fetch.
+        related = (
+            Article.objects.published()
+            .related_to(self.object)
+            .select_related("section", "lead_image")[:RELATED_ARTICLES]
+        )
+        return super().get_context_data(related_articles=list(related), **kwargs)
 
 
 def server_error(request):

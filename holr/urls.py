@@ -10,6 +10,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, include("security.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("search/", include("search.urls")),
     path("", include("articles.urls")),
 ]
 
