@@ -34,8 +34,11 @@ def article_moved_or_gone(request, slug):
     return None
 
 
-def tag_moved(vocabulary, slug):
-    """The 301 response for a tag slug that was renamed or merged away, or None."""
+def tag_moved(vocabulary, slug, url_name="articles:tag"):
+    """The 301 response for a tag slug that was renamed or merged away, or None.
+
+    `url_name` is the tag's page, or another address of the tag (its feeds).
+    """
     new_slug = (
         TagRedirect.objects.filter(vocabulary=vocabulary.key, old_slug=slug)
         .values_list("new_slug", flat=True)
@@ -43,7 +46,7 @@ def tag_moved(vocabulary, slug):
     )
     if new_slug is None:
         return None
-    return redirect("articles:tag", vocabulary=vocabulary.key, slug=new_slug, permanent=True)
+    return redirect(url_name, vocabulary=vocabulary.key, slug=new_slug, permanent=True)
 
 
 def redirect_tag(vocabulary, old_slug, old_name, new_slug):

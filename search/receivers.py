@@ -53,5 +53,10 @@ def index_articles_of_renamed_tag(instance, created=False, raw=False, **kwargs):
 
 
 @receiver(content_changed)
-def rebuild_after_bulk_change(**kwargs):
-    rebuild_index()
+def reindex_after_bulk_change(tags=None, **kwargs):
+    """A change naming its tags (a merge, a rename) re-indexes their articles; any other, everything."""
+    if tags is None:
+        rebuild_index()
+        return
+    for tag in tags:
+        index_articles(list(articles_tagged(tag)))

@@ -248,6 +248,19 @@ def test_bulk_changes_reach_the_index_through_content_changed(client):
     assert found(client, "lighthouse") == ["Quiet lighthouse"]
 
 
+def test_a_tag_merge_reindexes_the_articles_it_retagged(client):
+    from articles.tag_merging import merge_tags
+    from articles.vocabularies import VOCABULARIES
+
+    make_article(title="Summit in Moscow", people=["Bladimir Putin"])
+    make_article(title="Kremlin statement", people=["Vladimir Putin"])
+    make_article(title="Unrelated harbour", people=["Ada Lovelace"])
+    keep = Person.objects.get(name="Vladimir Putin")
+    merge_tags(VOCABULARIES["people"], keep, [Person.objects.get(name="Bladimir Putin")])
+    assert found(client, "Bladimir") == []
+    assert sorted(found(client, "Vladimir")) == ["Kremlin statement", "Summit in Moscow"]
+
+
 def test_rebuild_search_index_command(client, capsys):
     make_article(title="Imported canal")
     make_article(title="Draft canal", status=Status.DRAFT)

@@ -87,6 +87,15 @@ def test_merged_tags_addresses_301_to_the_kept_tag(client, typo):
     assert client.get(tag_url("vladimir-putin")).status_code == 200
 
 
+def test_merged_tags_feeds_301_to_the_kept_tags_feeds(client, typo):
+    merge_tags(PEOPLE, typo["keep"], typo["others"])
+
+    for suffix in ("feed/", "feed/atom/"):
+        response = client.get(tag_url("bladimir-putin") + suffix)
+        assert (response.status_code, response["Location"]) == (301, tag_url("vladimir-putin") + suffix)
+    assert client.get(tag_url("nobody-ever") + "feed/").status_code == 404
+
+
 def test_merge_sends_content_changed_and_records_revisions(typo):
     received = []
 
