@@ -4,8 +4,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from revisions.admin import ArticleHistoryMixin
+
+from . import admin_addresses  # noqa: F401  (old addresses: 301s and 410s)
 from .forms import ArticleAdminForm
 from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
+from .tag_admin import TagEditingMixin, TagSuggestMixin
 
 admin.site.unregister(Tag)  # HOLR's tags live in its three vocabularies
 
@@ -18,7 +22,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(ArticleHistoryMixin, TagSuggestMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title", "state", "section", "byline", "tags_summary", "published_at", "thumbnail",
@@ -114,7 +118,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not renditions:
             return ""
         return format_html(
-            '<img src="{}" alt="" width="64" height="{}" style="object-fit:cover;border-radius:3px">',
+            '<img src="{}" alt="" width="64" height="{}" class="admin-thumbnail">',
             renditions.thumbnail.url,
             round(64 * article.lead_image.height / article.lead_image.width),
         )
@@ -126,7 +130,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not renditions:
             return "Choose an image and save to see it here."
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:360px;height:auto;display:block">'
+            '<img src="{}" alt="{}" class="admin-preview admin-preview--lead">'
             "<p>Alt text: {} · Credit: {} · <a href=\"{}\">edit image</a></p>",
             renditions.webp[min(1, len(renditions.webp) - 1)].url,
             image.alt, image.alt, image.credit or "none", image.get_admin_url(),
@@ -139,7 +143,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return f"{article.word_count} words · {article.reading_minutes} min read"
 
 
-class VocabularyTagAdmin(admin.ModelAdmin):
+class VocabularyTagAdmin(TagEditingMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
     fields = ["name", "slug", "description"]
