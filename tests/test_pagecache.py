@@ -227,7 +227,7 @@ def test_deleting_removes_the_article_everywhere(client, page_cache):
 
     article.delete()
 
-    assert fresh(client, url).status_code == 404
+    assert fresh(client, url).status_code == 410  # Gone, from its tombstone
     assert "Deleted story" not in fresh(client, "/").content.decode()
 
 
