@@ -1,0 +1,138 @@
+"""Every surface an anonymous reader can reach, for the XSS and visibility walkers.
+
+`reader_surfaces()` lists the pages built so far: they are required to answer (200, or
+404 for a subject known only from unpublished work). `SURFACES_BUILT_IN_PARALLEL` lists
+the surfaces other branches are adding (feeds, sitemaps, search, tag autocomplete):
+until they are merged these 404, which the walkers accept; once one answers, its body is
+checked exactly like the others. After the merge, move them into `reader_surfaces()`.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode, urlsplit
+from xml.etree import ElementTree
+
+from django.urls import reverse
+
+from articles.models import Article, Author, Section
+from articles.vocabularies import VOCABULARIES
+
+HTML, FEED, SITEMAP, JSON = "html", "feed", "sitemap", "json"
+
+
+@dataclass(frozen=True)
+class Surface:
+    url: str
+    kind: str = HTML
+    is_public: bool = True  # False: an anonymous reader must be refused (404, 403 or a login redirect)
+    echoes: str = ""  # text the page repeats from the request (a search query), not from the data
+    built_in_parallel: bool = False
+
+
+def _subjects():
+    """Sections, then every author and tag, each with whether readers may see it."""
+    published = Article.objects.published()
+    subjects = [(section, True) for section in Section.objects.all()]
+    visible_authors = set(Author.objects.filter(articles__in=published).values_list("pk", flat=True))
+    subjects += [(author, author.pk in visible_authors) for author in Author.objects.all()]
+    for vocabulary in VOCABULARIES.values():
+        tags = vocabulary.model.objects.all()
+        visible = set(tags.filter(tagged_articles__content_object__in=published).values_list("pk", flat=True))
+        subjects += [(tag, tag.pk in visible) for tag in tags]
+    return subjects
+
+
+def reader_surfaces():
+    """The pages built on this branch: home (every page), articles, indexes, tags, sections, authors."""
+    published = list(Article.objects.published())
+    pages = max(1, -(-len(published) // 20))
+    surfaces = [Surface(reverse("articles:home"))]
+    surfaces += [Surface(f"{reverse('articles:home')}?page={n}") for n in range(2, pages + 1)]
+    surfaces += [Surface(reverse("articles:tag-index", args=[key])) for key in VOCABULARIES]
+    surfaces += [Surface(subject.get_absolute_url(), is_public=visible) for subject, visible in _subjects()]
+    for article in Article.objects.all():
+        surfaces.append(Surface(article.get_absolute_url(), is_public=article.is_published()))
+    return surfaces
+
+
+# --- Built in parallel: a 404 is accepted until the merge --------------------------------
+
+# The staff-only tag autocomplete endpoint; its final URL is the other branch's choice.
+TAG_AUTOCOMPLETE_URL = "/admin/articles/tag-autocomplete/"
+
+
+def _feeds(search_terms):
+    surfaces = [Surface("/feed/", FEED), Surface("/feed/atom/", FEED)]
+    surfaces += [
+        Surface(f"{subject.get_absolute_url()}feed/", FEED, is_public=visible)
+        for subject, visible in _subjects()
+    ]
+    return surfaces
+
+
+def _sitemaps(search_terms):
+    return [Surface("/sitemap.xml", SITEMAP), Surface("/news-sitemap.xml", SITEMAP)]
+
+
+def _search(search_terms):
+    return [Surface(f"/search/?{urlencode({'q': term})}", echoes=term) for term in search_terms]
+
+
+def _tag_autocomplete(search_terms):
+    return [
+        Surface(f"{TAG_AUTOCOMPLETE_URL}?{urlencode({'vocabulary': key, 'q': term})}", JSON,
+                is_public=False, echoes=term)
+        for key in VOCABULARIES for term in search_terms[:3]
+    ]
+
+
+SURFACES_BUILT_IN_PARALLEL = [_feeds, _sitemaps, _search, _tag_autocomplete]
+
+
+def all_surfaces(search_terms=()):
+    """Required surfaces, then those built in parallel (marked so)."""
+    surfaces = reader_surfaces()
+    for make in SURFACES_BUILT_IN_PARALLEL:
+        surfaces += [
+            Surface(s.url, s.kind, s.is_public, s.echoes, built_in_parallel=True) for s in make(list(search_terms))
+        ]
+    return surfaces
+
+
+def is_refusal(response):
+    """How a reader is turned away: a 404, a 403, or a redirect to the admin's login."""
+    if response.status_code in {403, 404}:
+        return True
+    return response.status_code == 302 and "/login/" in response.get("Location", "")
+
+
+def walk(client, surfaces):
+    """Fetch each surface; yield (surface, response), following sitemap indexes to their children.
+
+    Surfaces built in parallel that answer 404 are skipped. A required public surface
+    must answer 200 and a non-public one must be refused: anything else fails here.
+    """
+    queue, seen = list(surfaces), set()
+    while queue:
+        surface = queue.pop(0)
+        if surface.url in seen:
+            continue
+        seen.add(surface.url)
+        response = client.get(surface.url)
+        if surface.built_in_parallel and response.status_code == 404:
+            continue
+        if not surface.is_public:
+            assert is_refusal(response), f"{surface.url} answered {response.status_code} to a reader"
+            continue
+        assert response.status_code == 200, f"{surface.url} answered {response.status_code}"
+        if surface.kind == SITEMAP:
+            queue += [
+                Surface(urlsplit(loc).path, SITEMAP, built_in_parallel=surface.built_in_parallel)
+                for loc in sitemap_locations(response.content)
+                if urlsplit(loc).path.endswith(".xml")
+            ]
+        yield surface, response
+
+
+def sitemap_locations(xml):
+    root = ElementTree.fromstring(xml)
+    return [element.text.strip() for element in root.iter() if element.tag.endswith("}loc") and element.text]
