@@ -1,3 +1,5 @@
+import warnings
+
 from django import forms
 from django.core.exceptions import ValidationError
 from PIL import Image as PILImage
@@ -9,8 +11,8 @@ class LibraryImageField(forms.ImageField):
     """Django's image form field, but a refusal names the problem.
 
     Django's own check opens the file with Pillow and turns any failure into one
-    generic "invalid image" message, a decompression bomb (over twice Pillow's pixel
-    limit) included; that one gets our validator's message instead.
+    generic "invalid image" message, a decompression bomb included; that one gets our
+    validator's message instead.
     """
 
     def __init__(self, **kwargs):
@@ -21,8 +23,10 @@ class LibraryImageField(forms.ImageField):
 
     def to_python(self, data):
         try:
-            return super().to_python(data)
+            with warnings.catch_warnings():  # a bomb under twice Pillow's limit only warns
+                warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+                return super().to_python(data)
         except ValidationError as error:
-            if isinstance(error.__cause__, PILImage.DecompressionBombError):
+            if isinstance(error.__cause__, (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning)):
                 open_checked(data)  # raises the ValidationError that names the problem
             raise
