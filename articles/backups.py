@@ -34,6 +34,8 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from .signals import content_changed
+
 FORMAT = 1
 MANIFEST, DATA, MEDIA = "manifest.json", "data.json", "media/"
 # Made by `migrate` from the models themselves; restored by natural key, never copied.
@@ -268,27 +270,26 @@ def restore_backup(path, media_root, force=False, using=DEFAULT_DB_ALIAS):
                 _run_pending_constraint_checks(connection)
                 connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), _tables(models)))
                 call_command("loaddata", str(Path(scratch, DATA)), database=using, verbosity=0)
-                wrong = {
-                    label: (count, model._base_manager.using(using).count())
-                    for label, count in manifest["counts"].items()
-                    for model in [apps.get_model(label)]
-                    if model._base_manager.using(using).count() != count
-                }
-                if wrong:
+                found = {label: apps.get_model(label)._base_manager.using(using).count() for label in manifest["counts"]}
+                if found != manifest["counts"]:
+                    wrong = {label: (count, found[label]) for label, count in manifest["counts"].items() if found[label] != count}
                     raise BackupError(f"Row counts differ after loading (expected, found): {wrong}. Nothing was restored.")
+                # Files go in under temporary names first and are renamed into place only
+                # when all are there, so a failure (a full disk) leaves the folder as it was.
                 for source, target in staged_media:
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(source, target)
-                    written.append(target)
-        except (DatabaseError, LookupError, django.core.serializers.base.DeserializationError) as error:
+                    temporary = target.with_name(f".{target.name}.restoring")
+                    shutil.copyfile(source, temporary)
+                    written.append(temporary)
+                for source, target in staged_media:
+                    os.replace(target.with_name(f".{target.name}.restoring"), target)
+        except (DatabaseError, LookupError, serializers.base.DeserializationError) as error:
             _remove(written)
             raise BackupError(f"The backup could not be loaded into this database: {error}") from error
         except BaseException:
             _remove(written)
             raise
-    from .signals import content_changed
-
-    content_changed.send(sender=restore_backup)
+    content_changed.send(sender=restore_backup)  # caches and the search index start afresh
     return manifest
 
 

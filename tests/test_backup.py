@@ -1,6 +1,7 @@
 """`manage.py backup` / `manage.py restore`: the whole site in one checked archive, and back."""
 
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -287,3 +288,36 @@ def test_site_moves_from_sqlite_to_this_database_through_backup_and_restore(tmp_
     assert Article.objects.published().count() == 1
     assert Article.objects.get(slug="summit").people.count() == 3
     assert media_snapshot(settings.MEDIA_ROOT) == media_snapshot(tmp_path / "source-media")
+
+
+def test_a_backup_that_fails_to_load_changes_nothing_even_with_force(tmp_path, django_user_model, settings):
+    """The database part is one transaction, and media files go in only when it succeeded."""
+    build_site(django_user_model)
+    archive, broken = tmp_path / "site.tar.gz", tmp_path / "broken.tar.gz"
+    call_command("backup", str(archive), stdout=io.StringIO())
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    # Checksums that match, but data this database cannot take: a row of an unknown model.
+    bad_data = {}
+
+    def change(name, data):
+        if name == "data.json":
+            rows = json.loads(data)
+            rows.append({"model": "articles.nosuchthing", "pk": 1, "fields": {}})
+            bad_data["bytes"] = json.dumps(rows).encode()
+            return bad_data["bytes"]
+        if name == "manifest.json":
+            manifest["sha256"]["data.json"] = hashlib.sha256(bad_data["bytes"]).hexdigest()
+            return json.dumps(manifest).encode()
+        return data
+
+    repack(archive, broken, change)
+    Article.objects.filter(title="Summit").update(title="Edited since the backup")
+    files_before = media_snapshot(settings.MEDIA_ROOT)
+
+    with pytest.raises(CommandError, match="could not be loaded into this database"):
+        call_command("restore", str(broken), "--force")
+
+    assert Article.objects.filter(title="Edited since the backup").exists()
+    assert Article.objects.count() == 3
+    assert media_snapshot(settings.MEDIA_ROOT) == files_before
