@@ -321,3 +321,12 @@ def test_a_backup_that_fails_to_load_changes_nothing_even_with_force(tmp_path, d
     assert Article.objects.filter(title="Edited since the backup").exists()
     assert Article.objects.count() == 3
     assert media_snapshot(settings.MEDIA_ROOT) == files_before
+
+
+def test_help_says_what_each_command_does():
+    from articles.management.commands import backup, restore
+
+    backup_help = backup.Command().create_parser("manage.py", "backup").format_help()
+    restore_help = restore.Command().create_parser("manage.py", "restore").format_help()
+    assert "SHA-256" in backup_help and "manifest" in backup_help
+    assert "--force" in restore_help and "empty" in restore_help and "migrate" in restore_help
