@@ -34,7 +34,7 @@ segment = hostile_text.map(lambda text: quote(text.encode("utf-8", "surrogatepas
 raw_segment = st.sampled_from(["%ff", "%c0%ae", "%", "%zz", "%2e%2e", "%00", ";", "..", "~", "@"])
 
 PUBLIC_PATHS = [
-    "/", "/articles/{}/", "/sections/{}/", "/authors/{}/", "/people/", "/places/", "/events/",
+    "/", "/admin/", "/admin/login/", "/admin/{}/{}/", "/static/{}", "/media/{}", "/articles/{}/", "/sections/{}/", "/authors/{}/", "/people/", "/places/", "/events/",
     "/people/{}/", "/places/{}/", "/events/{}/", "/{}/", "/{}/{}/", "/articles/{}/{}/",
     # built in parallel (404 here until merged): feeds, search, sitemaps, share links, health
     "/feed/", "/feed/atom/", "/people/{}/feed/", "/sections/{}/feed/", "/authors/{}/feed/",
