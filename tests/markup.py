@@ -120,9 +120,12 @@ def live_markup_in_feed(xml):
     problems = []
     for element in root.iter():
         name = element.tag.rsplit("}", 1)[-1]
+        if name in CODE_ELEMENTS | {"script"}:  # inline XHTML content
+            problems.append(f"element <{name}> in the feed")
         for attribute, value in element.attrib.items():
-            if attribute.rsplit("}", 1)[-1] in {"href", "src"} and _scheme_is_bad(value):
-                problems.append(f"script URL in <{name} {attribute}>")
+            attribute = attribute.rsplit("}", 1)[-1]
+            if attribute.startswith("on") or (attribute in URL_ATTRIBUTES and _scheme_is_bad(value)):
+                problems.append(f"live attribute {attribute}={value[:60]!r} on <{name}>")
         if element.text and (name in _HTML_ELEMENTS or element.get("type") in {"html", "xhtml"}):
             problems += [f"in <{name}>: {problem}" for problem in live_markup(element.text)]
     return problems

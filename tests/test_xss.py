@@ -25,6 +25,16 @@ def test_corpus_has_at_least_fifty_payloads_that_are_live_markup_unescaped():
     assert len(live) >= 50, len(live)
 
 
+def test_feed_check_sees_what_a_feed_reader_would_run():
+    """Until the feeds are merged they 404 here; this shows their check can fail."""
+    escaped_once = b"<rss><channel><item><description>&lt;img src=x onerror=alert(1)&gt;</description></item></channel></rss>"
+    escaped_twice = b"<rss><channel><item><description>&amp;lt;img src=x onerror=alert(1)&amp;gt;</description></item></channel></rss>"
+    xhtml = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="xhtml">'
+             b'<div xmlns="http://www.w3.org/1999/xhtml"><a href="javascript:alert(1)">x</a></div></content></entry></feed>')
+    assert live_markup_in_feed(escaped_once) and live_markup_in_feed(xhtml)
+    assert live_markup_in_feed(escaped_twice) == []
+
+
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_sanitized_body_keeps_no_live_markup(payload):
     assert live_markup(sanitize_html(payload)) == []
