@@ -1,0 +1,35 @@
+"""The walkers' list of surfaces built in parallel: a 404 is accepted, any other answer is checked."""
+
+import pytest
+from django.http import HttpResponse
+from django.test import override_settings
+from django.urls import path
+
+from articles.models import Article, Status
+from holr import urls as site_urls
+from tests.builders import make_article
+from tests.surfaces import all_surfaces, walk
+
+
+def leaky_feed(request):
+    """A feed as a careless branch might write it: every article, published or not."""
+    titles = "".join(f"<item><title>{a.title}</title></item>" for a in Article.objects.all())
+    return HttpResponse(f"<rss><channel>{titles}</channel></rss>", content_type="application/rss+xml")
+
+
+urlpatterns = [path("feed/", leaky_feed), *site_urls.urlpatterns]
+
+
+@pytest.mark.django_db
+def test_surfaces_built_in_parallel_are_skipped_while_they_404(client):
+    make_article(title="Draft only", status=Status.DRAFT, published_at=None)
+    walked = [surface.url for surface, _ in walk(client, all_surfaces(["x"]))]
+    assert "/" in walked and "/feed/" not in walked
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_surface_built_in_parallel_that_answers_is_walked_and_checked(client):
+    make_article(title="Draft only", status=Status.DRAFT, published_at=None)
+    bodies = {surface.url: response.content.decode() for surface, response in walk(client, all_surfaces(["x"]))}
+    assert "Draft only" in bodies["/feed/"]  # so the visibility test, which scans every body, would fail
