@@ -8,7 +8,7 @@ from django.urls import path
 from articles.models import Article, Status
 from holr import urls as site_urls
 from tests.builders import make_article
-from tests.surfaces import all_surfaces, walk
+from tests.surfaces import Surface, all_surfaces, walk
 
 
 def leaky_feed(request):
@@ -21,10 +21,10 @@ urlpatterns = [path("feed/", leaky_feed), *site_urls.urlpatterns]
 
 
 @pytest.mark.django_db
-def test_surfaces_built_in_parallel_are_skipped_while_they_404(client):
-    make_article(title="Draft only", status=Status.DRAFT, published_at=None)
-    walked = [surface.url for surface, _ in walk(client, all_surfaces(["x"]))]
-    assert "/" in walked and "/feed/" not in walked
+def test_walk_accepts_a_404_only_from_a_surface_built_in_parallel(client):
+    assert list(walk(client, [Surface("/no-such-page/", built_in_parallel=True)])) == []
+    with pytest.raises(AssertionError, match="answered 404"):
+        list(walk(client, [Surface("/no-such-page/")]))
 
 
 @pytest.mark.django_db
