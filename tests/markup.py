@@ -107,8 +107,16 @@ def live_markup(html):
     return finder.problems
 
 
-# Elements whose text feed readers render as HTML.
-_HTML_ELEMENTS = {"description", "summary", "content", "encoded", "subtitle"}
+def _holds_html(element):
+    """Whether feed readers render this element's text as HTML.
+
+    RSS's own <description> and <content:encoded> are HTML; Atom's text constructs
+    and MRSS's <media:description> are plain text unless type="html".
+    """
+    return element.tag in {"description", "{http://purl.org/rss/1.0/modules/content/}encoded"} or (
+        element.get("type") == "html"
+    )
+
 
 
 def live_markup_in_feed(xml):
@@ -126,6 +134,6 @@ def live_markup_in_feed(xml):
             attribute = attribute.rsplit("}", 1)[-1]
             if attribute.startswith("on") or (attribute in URL_ATTRIBUTES and _scheme_is_bad(value)):
                 problems.append(f"live attribute {attribute}={value[:60]!r} on <{name}>")
-        if element.text and (name in _HTML_ELEMENTS or element.get("type") in {"html", "xhtml"}):
+        if element.text and _holds_html(element):
             problems += [f"in <{name}>: {problem}" for problem in live_markup(element.text)]
     return problems
