@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 from xml.etree import ElementTree
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from articles.models import Article, Author, Section
 from articles.vocabularies import VOCABULARIES
@@ -56,10 +56,6 @@ def reader_surfaces():
 
 # --- Built in parallel: a 404 is accepted until the merge --------------------------------
 
-# The staff-only tag autocomplete endpoint; its final URL is the other branch's choice.
-TAG_AUTOCOMPLETE_URL = "/admin/articles/tag-autocomplete/"
-
-
 def _feeds(search_terms):
     surfaces = [Surface("/feed/", FEED), Surface("/feed/atom/", FEED)]
     surfaces += [
@@ -78,11 +74,17 @@ def _search(search_terms):
 
 
 def _tag_autocomplete(search_terms):
-    return [
-        Surface(f"{TAG_AUTOCOMPLETE_URL}?{urlencode({'vocabulary': key, 'q': term})}", JSON,
-                is_public=False, echoes=term)
-        for key in VOCABULARIES for term in search_terms[:3]
-    ]
+    """The admin's staff-only tag suggestions (JSON), one endpoint per vocabulary."""
+    surfaces = []
+    for vocabulary in VOCABULARIES.values():
+        model_name = vocabulary.model._meta.model_name
+        try:
+            url = reverse(f"admin:articles_{model_name}_suggest")
+        except NoReverseMatch:  # not merged yet: the address it has on main
+            url = f"/admin/articles/{model_name}/suggest/"
+        surfaces += [Surface(f"{url}?{urlencode({'q': term})}", JSON, is_public=False, echoes=term)
+                     for term in search_terms[:3]]
+    return surfaces
 
 
 SURFACES_BUILT_IN_PARALLEL = [_feeds, _sitemaps, _search, _tag_autocomplete]
