@@ -20,3 +20,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_tags(self):
         return self.prefetch_related("people", "places", "events")
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that still open their article: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())

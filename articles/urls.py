@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import previews, views
 from .converters import UnicodeSlugConverter, VocabularyConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -13,6 +13,7 @@ urlpatterns = [
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("sections/<uslug:slug>/", views.SectionView.as_view(), name="section"),
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("preview/<str:token>/", previews.SharedPreviewView.as_view(), name="preview"),
     path("<vocabulary:vocabulary>/", views.TagIndexView.as_view(), name="tag-index"),
     path("<vocabulary:vocabulary>/<uslug:slug>/", views.TagView.as_view(), name="tag"),
 ]
