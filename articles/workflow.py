@@ -145,8 +145,11 @@ class EditorialWorkflowMixin:
 
     # Bulk actions -------------------------------------------------------------------------
 
-    def apply_to_each(self, request, queryset, verb, change):
-        """Run `change(article)` on each article; it returns a reason to refuse, or None after changing it."""
+    def apply_to_each(self, request, queryset, report, change):
+        """Run `change(article)` on each article; it returns a reason to refuse, or None after changing it.
+
+        `report` says what was done, with {} for the number of articles: "Published {}."
+        """
         changed, refused = 0, []
         for article in queryset:
             reason = change(article)
@@ -154,9 +157,9 @@ class EditorialWorkflowMixin:
                 refused.append(f"“{article}” {reason}")
                 continue
             article.save()
-            self.log_change(request, article, f"{verb} (bulk action).")
+            self.log_change(request, article, f"{report.format('the article')[:-1]} (bulk action).")
             changed += 1
-        self.message_user(request, f"{verb} {plural(changed, 'article')}.", messages.SUCCESS)
+        self.message_user(request, report.format(plural(changed, "article")), messages.SUCCESS)
         if refused:
             self.message_user(
                 request, f"Refused {plural(len(refused), 'article')}: {'; '.join(refused)}.", messages.WARNING
@@ -171,7 +174,7 @@ class EditorialWorkflowMixin:
                 return "is already published"
             article.status, article.published_at = Status.PUBLISHED, now
 
-        self.apply_to_each(request, queryset, "Published", publish)
+        self.apply_to_each(request, queryset, "Published {}.", publish)
 
     @admin.action(description="Unpublish selected articles (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
@@ -180,7 +183,7 @@ class EditorialWorkflowMixin:
                 return "is already a draft"
             article.status, article.published_at = Status.DRAFT, None
 
-        self.apply_to_each(request, queryset, "Moved back to draft", unpublish)
+        self.apply_to_each(request, queryset, "Moved {} back to draft.", unpublish)
 
     @admin.action(description="Submit selected drafts for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
@@ -191,7 +194,7 @@ class EditorialWorkflowMixin:
                 return "is not yours"
             article.status = Status.REVIEW
 
-        self.apply_to_each(request, queryset, "Submitted for review", submit)
+        self.apply_to_each(request, queryset, "Submitted {} for review.", submit)
 
     # Preview and share links ------------------------------------------------------------
 
