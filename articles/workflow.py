@@ -51,12 +51,14 @@ def plural(count, noun):
 
 
 class ShareLinkForm(forms.Form):
+    prefix = "share"  # its ids must not meet the article form's on the same page
+
     note = forms.CharField(
         max_length=200, required=False, label="For", help_text="Who the link is for (only editors see this)."
     )
     expires_on = forms.DateField(
         label="Works until",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="The link stops working at the end of this day.",
     )
 
@@ -107,12 +109,16 @@ class EditorialWorkflowMixin:
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = super().get_readonly_fields(request, obj)
-        if not self.has_publish_permission(request):
-            # Only editors schedule: a contributor's draft carries no publication time.
-            readonly = [*readonly, "published_at"]
-        return readonly
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.has_publish_permission(request):
+            return fieldsets
+        # Only editors schedule: the publication time is not in a contributor's form
+        # (the article's state, shown in words, still says when it is scheduled for).
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field != "published_at"]})
+            for name, options in fieldsets
+        ]
 
     def save_model(self, request, obj, form, change):
         # The form offers no "published" to a contributor; this guards every other path.
@@ -241,10 +247,14 @@ class EditorialWorkflowMixin:
             context["share_links"] = list(obj.preview_links.select_related("created_by"))
             context["may_revoke_share_links"] = request.user.has_perm("articles.change_previewlink")
             if request.user.has_perm("articles.add_previewlink"):
-                initial = {
-                    key: request.GET[f"share_{key}"] for key in ("note", "expires_on") if f"share_{key}" in request.GET
+                share_form = ShareLinkForm()
+                # After a refused attempt the query string brings back what was typed.
+                share_form.initial = {
+                    key: request.GET[share_form.add_prefix(key)]
+                    for key in share_form.fields
+                    if share_form.add_prefix(key) in request.GET
                 }
-                context["share_link_form"] = ShareLinkForm(initial=initial)
+                context["share_link_form"] = share_form
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def preview_view(self, request, object_id=None):
@@ -296,7 +306,9 @@ class EditorialWorkflowMixin:
         if not self.has_publish_permission(request) and obj is None:
             authors += [author for author in Author.objects.filter(user=request.user) if author not in authors]
         article = unsaved_article(form.instance, form.cleaned_data, authors)
-        return preview_response(request, article, "Preview of unsaved changes: nothing has been saved.")
+        return preview_response(
+            request, article, f"Preview of unsaved changes ({article.state}): nothing has been saved."
+        )
 
     def share_link_create_view(self, request, object_id):
         if request.method != "POST":
@@ -311,7 +323,7 @@ class EditorialWorkflowMixin:
             problems = " ".join(error for errors in form.errors.values() for error in errors)
             self.message_user(request, f"No share link was made: {problems}", messages.ERROR)
             # Back to the article with what was typed still in the share form.
-            kept = urlencode({f"share_{key}": request.POST.get(key, "") for key in ("note", "expires_on")})
+            kept = urlencode({form.add_prefix(key): form[key].data or "" for key in form.fields})
             return HttpResponseRedirect(
                 reverse("admin:articles_article_change", args=[obj.pk]) + f"?{kept}#share-links"
             )

@@ -101,7 +101,7 @@ def test_preview_shows_the_unsaved_form_and_saves_nothing(client, contributor, d
     assert response.status_code == 200
     html = unescape(response.content.decode())
     assert "<h1 class=\"article__title\">An unsaved headline</h1>" in html
-    assert "Preview of unsaved changes: nothing has been saved." in html
+    assert "Preview of unsaved changes (Draft): nothing has been saved." in html
     assert "Unsaved words." in html and "<script>alert(1)" not in html
     assert "Vladimir Putin" in html and "Moscow" in html
     assert "Carla" in html and "Boris Guest" in html
@@ -213,7 +213,7 @@ def test_editor_makes_a_share_link_that_lasts_seven_days_by_default(client, edit
     default_day = page.context["share_link_form"]["expires_on"].value()
     assert default_day == timezone.localdate() + timedelta(days=7)
 
-    response = client.post(share_url(draft), {"note": "Fact-check, Anna", "expires_on": default_day.isoformat()})
+    response = client.post(share_url(draft), {"share-note": "Fact-check, Anna", "share-expires_on": default_day.isoformat()})
 
     assert response.status_code == 302
     assert response["Location"] == change_url(draft) + "#share-links"
@@ -327,7 +327,7 @@ def test_bad_expiry_is_refused_with_a_message_and_keeps_the_note(client, editor,
     value = day(timezone.localdate())
     value = value.isoformat() if hasattr(value, "isoformat") else value
 
-    response = client.post(share_url(draft), {"note": "For Anna", "expires_on": value}, follow=True)
+    response = client.post(share_url(draft), {"share-note": "For Anna", "share-expires_on": value}, follow=True)
 
     assert not PreviewLink.objects.exists()
     assert [str(m) for m in response.context["messages"]] == [f"No share link was made: {message}"]
@@ -340,7 +340,7 @@ def test_contributor_cannot_make_list_or_revoke_share_links(client, contributor,
 
     html = client.get(change_url(draft)).content.decode()
     assert 'id="share-links"' not in html
-    assert client.post(share_url(draft), {"expires_on": timezone.localdate().isoformat()}).status_code == 403
+    assert client.post(share_url(draft), {"share-expires_on": timezone.localdate().isoformat()}).status_code == 403
     assert client.post(revoke_url(link)).status_code == 403
     assert PreviewLink.objects.count() == 1
     link.refresh_from_db()
@@ -348,7 +348,7 @@ def test_contributor_cannot_make_list_or_revoke_share_links(client, contributor,
 
 
 def test_anonymous_cannot_make_share_links(client, draft):
-    response = client.post(share_url(draft), {"expires_on": timezone.localdate().isoformat()})
+    response = client.post(share_url(draft), {"share-expires_on": timezone.localdate().isoformat()})
 
     assert response.status_code == 302
     assert not PreviewLink.objects.exists()
