@@ -85,6 +85,20 @@ class ShareLinkForm(forms.Form):
         return timezone.make_aware(end).replace(microsecond=0)
 
 
+class WrittenByMeFilter(admin.SimpleListFilter):
+    """The articles whose byline includes the signed-in user: a contributor's own work."""
+
+    title = "whose article"  # the admin shows "By whose article"
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("1", "Mine (in my byline)")]
+
+    def queryset(self, request, queryset):
+        # One author per user and one link per author and article: no duplicate rows.
+        return queryset.filter(authors__user=request.user) if self.value() == "1" else queryset
+
+
 class EditorialWorkflowMixin:
     """ArticleAdmin's roles, publishing actions, form preview and share links."""
 
@@ -101,6 +115,9 @@ class EditorialWorkflowMixin:
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and is_editor(request.user)
+
+    def get_list_filter(self, request):
+        return [WrittenByMeFilter, *super().get_list_filter(request)]
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not self.has_publish_permission(request):

@@ -152,8 +152,11 @@ def test_contributor_cannot_preview_as_published_by_crafted_post(client, contrib
     assert response.status_code == 400
 
 
-def test_contributor_cannot_preview_edits_to_someone_elses_article(client, contributor):
-    article = make_article(status=Status.DRAFT, published_at=None, authors=[make_author()])
+@pytest.mark.parametrize("whose, status", [("others", Status.DRAFT), ("own", Status.REVIEW), ("own", Status.PUBLISHED)])
+def test_contributor_cannot_preview_edits_to_what_they_may_not_edit(client, contributor, whose, status):
+    """Someone else's article, or their own once submitted or published: a 403."""
+    author = contributor.author if whose == "own" else make_author()
+    article = make_article(status=status, authors=[author])
     client.force_login(contributor)
 
     assert client.post(preview_url(article), article_data(slug=article.slug)).status_code == 403
@@ -207,7 +210,9 @@ def test_staff_preview_an_unpublished_article_at_its_url(client, contributor, dr
 # Share links ------------------------------------------------------------------------------------------
 
 
-def test_editor_makes_a_share_link_that_lasts_seven_days_by_default(client, editor, draft):
+@pytest.mark.parametrize("role", ["Editor", "superuser"])
+def test_editor_makes_a_share_link_that_lasts_seven_days_by_default(client, draft, role):
+    editor = make_user("boss", role)
     client.force_login(editor)
     page = client.get(change_url(draft))
     default_day = page.context["share_link_form"]["expires_on"].value()

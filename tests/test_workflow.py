@@ -416,7 +416,7 @@ def test_editor_action_menu(client, people, articles, role):
 # Delete ----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["own_draft", "published"])
+@pytest.mark.parametrize("kind", KINDS)
 def test_contributor_cannot_delete(client, people, articles, kind):
     """Not even their own draft: only editors delete. The delete view is a 403 for GET and POST."""
     article = articles[kind]
@@ -485,4 +485,34 @@ def test_delete_permission_alone_does_not_make_a_deleter(client, articles):
     client.force_login(user)
 
     assert client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=article.pk).exists()
+
+
+def test_written_by_me_filter_lists_the_contributors_own_articles(client, people, articles):
+    response = log_in(client, people, "contributor").get(f"{CHANGELIST_URL}?mine=1")
+
+    assert sorted(a.title for a in response.context["cl"].result_list) == [
+        "Carla's draft", "Carla's published", "Carla's review", "Carla's scheduled",
+    ]
+
+
+@pytest.mark.parametrize("name", ["publish_now", "unpublish", "submit_for_review", "delete_selected"])
+def test_anonymous_bulk_actions_are_sent_to_log_in(client, articles, name):
+    before = {a.pk: (a.status, a.published_at) for a in Article.objects.all()}
+
+    response = client.post(
+        CHANGELIST_URL, {"action": name, "_selected_action": [str(a.pk) for a in articles.values()], "post": "yes"}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+    assert {a.pk: (a.status, a.published_at) for a in Article.objects.all()} == before
+
+
+def test_anonymous_cannot_delete(client, articles):
+    article = articles["own_draft"]
+
+    response = client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
     assert Article.objects.filter(pk=article.pk).exists()
