@@ -32,6 +32,13 @@ def sign_in(browser, live_server, username):
     WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "user-tools")))
 
 
+def submit(browser, button):
+    """Click a submit button and wait for the next page (not the old page's messages)."""
+    page = browser.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(browser, 15).until(EC.staleness_of(page))
+
+
 def saved_message(browser):
     wait = WebDriverWait(browser, 15)
     outcome = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".messagelist .success, .errornote"))[0]
@@ -62,7 +69,7 @@ def test_contributor_submits_editor_previews_schedules_and_shares(browser, fresh
     wait.until(lambda _: BODY in editor.text)
     browser.find_element(By.ID, "id_people").send_keys("Vladimir Putin, Xi Jinping")
     status.select_by_value("review")
-    browser.find_element(By.XPATH, "//input[@type='submit' and @value='Save']").click()
+    submit(browser, browser.find_element(By.XPATH, "//input[@type='submit' and @value='Save']"))
     assert "added successfully" in saved_message(browser)
 
     article = Article.objects.get(slug=slugify(TITLE))
@@ -103,7 +110,7 @@ def test_contributor_submits_editor_previews_schedules_and_shares(browser, fresh
     Select(browser.find_element(By.ID, "id_status")).select_by_value("published")
     browser.find_element(By.ID, "id_published_at_0").send_keys(f"{when:%Y-%m-%d}")
     browser.find_element(By.ID, "id_published_at_1").send_keys(f"{when:%H:%M:%S}")
-    browser.find_element(By.XPATH, "//input[@type='submit' and @value='Save and continue editing']").click()
+    submit(browser, browser.find_element(By.XPATH, "//input[@type='submit' and @value='Save and continue editing']"))
     assert "changed successfully" in saved_message(browser)
     article.refresh_from_db()
     assert article.is_scheduled is True
@@ -112,7 +119,7 @@ def test_contributor_submits_editor_previews_schedules_and_shares(browser, fresh
 
     # …and makes a share link for a fact-checker.
     browser.find_element(By.ID, "id_share-note").send_keys("Fact-check, Anna")
-    browser.find_element(By.XPATH, "//button[normalize-space()='Make share link']").click()
+    submit(browser, browser.find_element(By.XPATH, "//button[normalize-space()='Make share link']"))
     assert "Share link made" in saved_message(browser)
     link = browser.find_element(By.CSS_SELECTOR, "#share-links .share-link__url").get_attribute("value")
     assert link.startswith(f"{live_server.url}/preview/")
