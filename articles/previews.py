@@ -7,12 +7,13 @@ and are never indexed.
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.views import View
 
-from .models import Article, PreviewLink
+from .models import Article, PreviewLink, Status
 from .vocabularies import VOCABULARIES
 
 
@@ -60,14 +61,17 @@ def tags_named(vocabulary, names):
 
 def unsaved_article(article, cleaned_data, authors):
     """`article` (a form's unsaved instance) ready for the article template."""
-    # Derived as Article.save() derives it; the body is already sanitized by the form.
+    # Derived as saving would derive them; the body is already sanitized by the form.
     article.word_count = len(strip_tags(article.body).split())
+    article.updated_at = timezone.now()
+    if article.status == Status.PUBLISHED and article.published_at is None:
+        article.published_at = article.updated_at
     tags = {key: tags_named(vocabulary, cleaned_data.get(key) or []) for key, vocabulary in VOCABULARIES.items()}
     return UnsavedArticle(article, authors, tags)
 
 
 def preview_response(request, article, banner):
-    response = render(request, "articles/article_detail.html", {"article": article, "preview_banner": banner})
+    response = render(request, "articles/article_preview.html", {"article": article, "preview_banner": banner})
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -24,6 +24,12 @@ class ArticleListView(ListView):
     def get_queryset(self):
         return Article.objects.published().for_listing()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Page 2 onwards: search engines follow its links but do not list the page itself.
+        context["noindex"] = context["page_obj"] is not None and context["page_obj"].number > 1
+        return context
+
 
 class HomeView(ArticleListView):
     template_name = "articles/home.html"

@@ -357,3 +357,26 @@ def test_anonymous_cannot_make_share_links(client, draft):
 
     assert response.status_code == 302
     assert not PreviewLink.objects.exists()
+
+
+def test_preview_of_a_new_article_to_publish_now_shows_todays_date(client, editor):
+    """A new article previewed as "Published" with no time shows the time saving would give it."""
+    client.force_login(editor)
+
+    response = client.post(ADD_PREVIEW_URL, article_data(status=Status.PUBLISHED))
+
+    assert response.status_code == 200
+    assert f"{timezone.localtime():%-d %B %Y}" in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_previews_carry_no_share_cards_or_structured_data(client, editor, draft):
+    """Share cards and JSON-LD are for published work; previews leave them out."""
+    client.force_login(editor)
+    form_preview = client.post(preview_url(draft), article_data(slug=draft.slug)).content.decode()
+    client.logout()
+    shared = client.get(make_link(draft).get_absolute_url()).content.decode()
+
+    for html in (form_preview, shared):
+        assert "application/ld+json" not in html
+        assert 'property="og:title"' not in html
