@@ -3,8 +3,12 @@ from django.db.models import Count
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from revisions.admin import ArticleHistoryMixin
+
+from . import admin_addresses  # noqa: F401  (old addresses: 301s and 410s)
 from .forms import ArticleAdminForm
-from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section
+from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
+from .tag_admin import TagEditingMixin, TagSuggestMixin
 from .workflow import EditorialWorkflowMixin
 
 admin.site.unregister(Tag)  # HOLR's tags live in its three vocabularies
@@ -18,7 +22,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorialWorkflowMixin, admin.ModelAdmin):
+class ArticleAdmin(EditorialWorkflowMixin, ArticleHistoryMixin, TagSuggestMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title", "state", "section", "byline", "tags_summary", "published_at", "thumbnail",
@@ -81,7 +85,7 @@ class ArticleAdmin(EditorialWorkflowMixin, admin.ModelAdmin):
         if not renditions:
             return ""
         return format_html(
-            '<img src="{}" alt="" width="64" height="{}" style="object-fit:cover;border-radius:3px">',
+            '<img src="{}" alt="" width="64" height="{}" class="admin-thumbnail">',
             renditions.thumbnail.url,
             round(64 * article.lead_image.height / article.lead_image.width),
         )
@@ -93,7 +97,7 @@ class ArticleAdmin(EditorialWorkflowMixin, admin.ModelAdmin):
         if not renditions:
             return "Choose an image and save to see it here."
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:360px;height:auto;display:block">'
+            '<img src="{}" alt="{}" class="admin-preview admin-preview--lead">'
             "<p>Alt text: {} · Credit: {} · <a href=\"{}\">edit image</a></p>",
             renditions.webp[min(1, len(renditions.webp) - 1)].url,
             image.alt, image.alt, image.credit or "none", image.get_admin_url(),
@@ -106,7 +110,7 @@ class ArticleAdmin(EditorialWorkflowMixin, admin.ModelAdmin):
         return f"{article.word_count} words · {article.reading_minutes} min read"
 
 
-class VocabularyTagAdmin(admin.ModelAdmin):
+class VocabularyTagAdmin(TagEditingMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
     fields = ["name", "slug", "description"]

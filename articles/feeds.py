@@ -17,6 +17,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc
 
 from .links import absolute_url, site_host
 from .models import Article, Author, Section, VocabularyTag
+from .redirects import tag_moved
 from .sanitizer import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from .vocabularies import VOCABULARIES
 
@@ -249,6 +250,18 @@ class AuthorFeed(SubjectFeed):
 class TagFeed(SubjectFeed):
     """One feed for all three vocabularies: /people/<slug>/feed/ and the like."""
 
+    url_name = "articles:tag-feed"
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            # A renamed or merged tag's feed follows it, as its page does.
+            moved = tag_moved(kwargs["vocabulary"], kwargs["slug"], url_name=self.url_name)
+            if moved is None:
+                raise
+            return moved
+
     def get_object(self, request, slug, vocabulary):
         return get_object_or_404(vocabulary.model, slug=slug)
 
@@ -273,7 +286,7 @@ class AuthorAtom(AtomMixin, AuthorFeed):
 
 
 class TagAtom(AtomMixin, TagFeed):
-    pass
+    url_name = "articles:tag-feed-atom"
 
 
 def feeds_for(subject):

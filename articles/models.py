@@ -343,3 +343,60 @@ class PreviewLink(models.Model):
     def is_active(self):
         """The per-object twin of PreviewLinkQuerySet.active()."""
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ArticleRedirect(models.Model):
+    """An address a published article used to have; it answers 301 to the article's current one.
+
+    The row points at the article, not at a slug, so a chain of renames (A → B → C) is
+    always one hop, and an address the article takes back stops being a redirect.
+    """
+
+    old_slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "old article address"
+
+    def __str__(self):
+        return f"/articles/{self.old_slug}/ → {self.article.slug}"
+
+
+class DeletedArticle(models.Model):
+    """A tombstone: the address of a deleted published article, which answers 410 Gone."""
+
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    title = models.CharField(max_length=200, help_text="For the record; readers are not shown it.")
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+        verbose_name = "deleted article address"
+
+    def __str__(self):
+        return self.slug
+
+
+class TagRedirect(models.Model):
+    """The old address of a renamed or merged tag; it answers 301 to the tag that replaced it.
+
+    `old_name` lets a restored revision that names a merged-away tag ("Bladimir Putin")
+    find the tag it became.
+    """
+
+    vocabulary = models.CharField(max_length=20)
+    old_slug = models.SlugField(max_length=100, allow_unicode=True)
+    old_name = models.CharField(max_length=100)
+    new_slug = models.SlugField(max_length=100, allow_unicode=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "old_slug"], name="unique_tag_redirect")
+        ]
+        verbose_name = "old tag address"
+
+    def __str__(self):
+        return f"/{self.vocabulary}/{self.old_slug}/ → /{self.vocabulary}/{self.new_slug}/"

@@ -20,8 +20,6 @@ from .links import absolute_url
 
 # The logo in the publisher's Organization; its size is the PNG's in static/images/.
 LOGO = {"path": "images/logo.png", "width": 512, "height": 512}
-# 4b's search page: /search/?q= (DESIGN.md "Public URLs").
-SEARCH_PATH = "/search/"
 SCHEMA_TYPES = {"people": "Person", "places": "Place", "events": "Event"}
 
 # As django.utils.html.json_script: "<", ">" and "&" become \u escapes, which JSON
@@ -149,7 +147,7 @@ def website_graph():
                     "@type": "SearchAction",
                     "target": {
                         "@type": "EntryPoint",
-                        "urlTemplate": absolute_url(SEARCH_PATH) + "?q={search_term_string}",
+                        "urlTemplate": absolute_url(reverse("search:search")) + "?q={search_term_string}",
                     },
                     "query-input": "required name=search_term_string",
                 },

@@ -50,7 +50,7 @@ class ImageAdmin(admin.ModelAdmin):
         if not renditions:
             return "—"
         return format_html(
-            '<img src="{}" alt="" width="80" height="{}" style="object-fit:cover;border-radius:3px">',
+            '<img src="{}" alt="" width="80" height="{}" class="admin-thumbnail">',
             renditions.thumbnail.url,
             round(80 * image.height / image.width),
         )

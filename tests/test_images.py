@@ -304,13 +304,14 @@ def test_picture_without_image_renders_nothing():
 # File lifecycle ---------------------------------------------------------------------------------
 
 
-def test_replacing_the_file_deletes_old_file_and_renditions(admin_client, settings):
-    """Uploading a new file to an image removes the old original and all its renditions."""
+def test_replacing_the_file_deletes_old_file_and_renditions(admin_client, settings, django_capture_on_commit_callbacks):
+    """Uploading a new file to an image removes the old original and all its renditions (once committed)."""
     image = make_image(width=1000, height=600)
     old_files = [image.file.name, *rendition_files(image)]
     assert all(default_storage.exists(name) for name in old_files)
 
-    response = admin_client.post(change_url(image), image_data(make_upload("new.png", width=700, height=700, image_format="PNG")))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(change_url(image), image_data(make_upload("new.png", width=700, height=700, image_format="PNG")))
 
     assert response.status_code == 302, form_errors(response)
     image.refresh_from_db()
@@ -321,13 +322,14 @@ def test_replacing_the_file_deletes_old_file_and_renditions(admin_client, settin
     assert media_files(settings) == sorted(new_files)
 
 
-def test_deleting_an_image_removes_its_file_and_renditions(admin_client, settings):
-    """Deleting an image through the admin leaves none of its files behind."""
+def test_deleting_an_image_removes_its_file_and_renditions(admin_client, settings, django_capture_on_commit_callbacks):
+    """Deleting an image through the admin leaves none of its files behind (once committed)."""
     image = make_image(width=1000, height=600)
     # the original, AVIF, WebP and JPEG at 320, 640, 960, 1000, and the share crop
     assert len(media_files(settings)) == 1 + 3 * 4 + 1
 
-    response = admin_client.post(reverse("admin:images_image_delete", args=[image.pk]), {"post": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:images_image_delete", args=[image.pk]), {"post": "yes"})
 
     assert response.status_code == 302
     assert not Image.objects.exists()

@@ -213,7 +213,7 @@ def test_social_and_structured_data_cost_no_queries(client, story):
     client.get(url)
     with CaptureQueriesContext(connection) as context:
         client.get(url)
-    assert len(context.captured_queries) <= 5
+    assert len(context.captured_queries) <= 6  # the article page budget, related stories included
 
 
 def canonical(page):
