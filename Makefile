@@ -20,6 +20,7 @@ PYTEST_ARGS ?=
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py rebuild_search_index
 	DJANGO_DEBUG=1 $(PY) manage.py create_local_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 

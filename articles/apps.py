@@ -7,3 +7,4 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from . import checks, navigation  # noqa: F401  (deploy checks; masthead cache receivers)
+        from . import redirects  # noqa: F401  (old addresses: 301s and 410s)

@@ -1,17 +1,14 @@
 """Every surface an anonymous reader can reach, for the XSS and visibility walkers.
 
-`reader_surfaces()` lists the pages built so far: they are required to answer (200, or
-404 for a subject known only from unpublished work). `SURFACES_BUILT_IN_PARALLEL` lists
-the surfaces other branches are adding (feeds, sitemaps, search, tag autocomplete):
-until they are merged these 404, which the walkers accept; once one answers, its body is
-checked exactly like the others. After the merge, move them into `reader_surfaces()`.
+`all_surfaces()` lists every page, feed, sitemap, search and the staff-only tag
+suggestions; each must answer (200, or a refusal for what readers may not see).
 """
 
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
 from xml.etree import ElementTree
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from articles.models import Article, Author, Section
 from articles.vocabularies import VOCABULARIES
@@ -25,7 +22,6 @@ class Surface:
     kind: str = HTML
     is_public: bool = True  # False: an anonymous reader must be refused (404, 403 or a login redirect)
     echoes: str = ""  # text the page repeats from the request (a search query), not from the data
-    built_in_parallel: bool = False
 
 
 def _subjects():
@@ -41,8 +37,8 @@ def _subjects():
     return subjects
 
 
-def reader_surfaces():
-    """The pages built on this branch: home (every page), articles, indexes, tags, sections, authors."""
+def _pages(search_terms):
+    """Home (every page), articles, indexes, tags, sections, authors."""
     published = list(Article.objects.published())
     pages = max(1, -(-len(published) // 20))
     surfaces = [Surface(reverse("articles:home"))]
@@ -54,23 +50,22 @@ def reader_surfaces():
     return surfaces
 
 
-# --- Built in parallel: a 404 is accepted until the merge --------------------------------
-
 def _feeds(search_terms):
-    surfaces = [Surface("/feed/", FEED), Surface("/feed/atom/", FEED)]
+    surfaces = [Surface(reverse("articles:feed"), FEED), Surface(reverse("articles:feed-atom"), FEED)]
     surfaces += [
-        Surface(f"{subject.get_absolute_url()}feed/", FEED, is_public=visible)
+        Surface(f"{subject.get_absolute_url()}{suffix}", FEED, is_public=visible)
         for subject, visible in _subjects()
+        for suffix in ("feed/", "feed/atom/")
     ]
     return surfaces
 
 
 def _sitemaps(search_terms):
-    return [Surface("/sitemap.xml", SITEMAP), Surface("/news-sitemap.xml", SITEMAP)]
+    return [Surface(reverse("articles:sitemap"), SITEMAP), Surface(reverse("articles:news-sitemap"), SITEMAP)]
 
 
 def _search(search_terms):
-    return [Surface(f"/search/?{urlencode({'q': term})}", echoes=term) for term in search_terms]
+    return [Surface(f"{reverse('search:search')}?{urlencode({'q': term})}", echoes=term) for term in search_terms]
 
 
 def _tag_autocomplete(search_terms):
@@ -78,26 +73,18 @@ def _tag_autocomplete(search_terms):
     surfaces = []
     for vocabulary in VOCABULARIES.values():
         model_name = vocabulary.model._meta.model_name
-        try:
-            url = reverse(f"admin:articles_{model_name}_suggest")
-        except NoReverseMatch:  # not merged yet: the address it has on main
-            url = f"/admin/articles/{model_name}/suggest/"
+        url = reverse(f"admin:articles_{model_name}_suggest")
         surfaces += [Surface(f"{url}?{urlencode({'q': term})}", JSON, is_public=False, echoes=term)
                      for term in search_terms[:3]]
     return surfaces
 
 
-SURFACES_BUILT_IN_PARALLEL = [_feeds, _sitemaps, _search, _tag_autocomplete]
+SURFACES = [_pages, _feeds, _sitemaps, _search, _tag_autocomplete]
 
 
 def all_surfaces(search_terms=()):
-    """Required surfaces, then those built in parallel (marked so)."""
-    surfaces = reader_surfaces()
-    for make in SURFACES_BUILT_IN_PARALLEL:
-        surfaces += [
-            Surface(s.url, s.kind, s.is_public, s.echoes, built_in_parallel=True) for s in make(list(search_terms))
-        ]
-    return surfaces
+    """Every surface a reader (or a crawler) can reach, each marked public or not."""
+    return [surface for make in SURFACES for surface in make(list(search_terms))]
 
 
 def is_refusal(response):
@@ -120,15 +107,13 @@ def walk(client, surfaces):
             continue
         seen.add(surface.url)
         response = client.get(surface.url)
-        if surface.built_in_parallel and response.status_code == 404:
-            continue
         if not surface.is_public:
             assert is_refusal(response), f"{surface.url} answered {response.status_code} to a reader"
             continue
         assert response.status_code == 200, f"{surface.url} answered {response.status_code}"
         if surface.kind == SITEMAP:
             queue += [
-                Surface(urlsplit(loc).path, SITEMAP, built_in_parallel=surface.built_in_parallel)
+                Surface(urlsplit(loc).path, SITEMAP)
                 for loc in sitemap_locations(response.content)
                 if urlsplit(loc).path.endswith(".xml")
             ]

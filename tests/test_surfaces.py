@@ -1,4 +1,4 @@
-"""The walkers' list of surfaces built in parallel: a 404 is accepted, any other answer is checked."""
+"""The walkers themselves: every surface must answer, and what it answers is checked."""
 
 import pytest
 from django.http import HttpResponse
@@ -21,15 +21,14 @@ urlpatterns = [path("feed/", leaky_feed), *site_urls.urlpatterns]
 
 
 @pytest.mark.django_db
-def test_walk_accepts_a_404_only_from_a_surface_built_in_parallel(client):
-    assert list(walk(client, [Surface("/no-such-page/", built_in_parallel=True)])) == []
+def test_walk_refuses_a_surface_that_answers_404(client):
     with pytest.raises(AssertionError, match="answered 404"):
         list(walk(client, [Surface("/no-such-page/")]))
 
 
 @pytest.mark.django_db
 @override_settings(ROOT_URLCONF=__name__)
-def test_a_surface_built_in_parallel_that_answers_is_walked_and_checked(client):
+def test_a_leaky_surface_is_walked_and_its_body_handed_to_the_checks(client):
     make_article(title="Draft only", status=Status.DRAFT, published_at=None)
     bodies = {surface.url: response.content.decode() for surface, response in walk(client, all_surfaces(["x"]))}
     assert "Draft only" in bodies["/feed/"]  # so the visibility test, which scans every body, would fail
