@@ -1,6 +1,5 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
@@ -10,6 +9,7 @@ from . import admin_addresses  # noqa: F401  (old addresses: 301s and 410s)
 from .forms import ArticleAdminForm
 from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
 from .tag_admin import TagEditingMixin, TagSuggestMixin
+from .workflow import EditorialWorkflowMixin
 
 admin.site.unregister(Tag)  # HOLR's tags live in its three vocabularies
 
@@ -22,7 +22,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleHistoryMixin, TagSuggestMixin, admin.ModelAdmin):
+class ArticleAdmin(EditorialWorkflowMixin, ArticleHistoryMixin, TagSuggestMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title", "state", "section", "byline", "tags_summary", "published_at", "thumbnail",
@@ -34,7 +34,6 @@ class ArticleAdmin(ArticleHistoryMixin, TagSuggestMixin, admin.ModelAdmin):
     autocomplete_fields = ["section", "lead_image"]
     readonly_fields = ["lead_image_preview", "length", "state"]
     inlines = [ArticleAuthorInline]
-    actions = ["publish_now"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "body"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_preview", "caption"]}),
@@ -65,38 +64,6 @@ class ArticleAdmin(ArticleHistoryMixin, TagSuggestMixin, admin.ModelAdmin):
         if db_field.name == "dek":
             field.widget.attrs["rows"] = 3
         return field
-
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not self.has_publish_permission(request):
-            kwargs["choices"] = [
-                (value, label) for value, label in Status.choices if value != Status.PUBLISHED
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        # Someone who may not publish can still save an article that is already
-        # published without the form rejecting its current status; nor may they move
-        # its time (that would bring a scheduled article forward).
-        if obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
-            form.base_fields["status"].choices = Status.choices
-            form.base_fields["status"].disabled = True
-            form.base_fields["published_at"].disabled = True
-        return form
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
-
-    @admin.action(description="Publish selected articles now", permissions=["publish"])
-    def publish_now(self, request, queryset):
-        now = timezone.now()
-        count = 0
-        for article in queryset.exclude(status=Status.PUBLISHED, published_at__lte=now):
-            article.status = Status.PUBLISHED
-            article.published_at = now
-            article.save()
-            count += 1
-        self.message_user(request, f"Published {count} article{'s' if count != 1 else ''}.", messages.SUCCESS)
 
     @admin.display(description="Authors")
     def byline(self, article):

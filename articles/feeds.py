@@ -14,6 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
+from django.utils.html import escape
 
 from .links import absolute_url, site_host
 from .models import Article, Author, Section, VocabularyTag
@@ -146,7 +147,8 @@ class ArticleFeed(Feed):
         return article.title
 
     def item_description(self, article):
-        return article.dek
+        # RSS <description> and Atom <summary type="html"> are read as HTML: the dek is text.
+        return escape(article.dek)
 
     def item_link(self, article):
         return absolute_url(article.get_absolute_url())
@@ -230,7 +232,8 @@ class SubjectFeed(ArticleFeed):
         return absolute_url(subject.get_absolute_url())
 
     def description(self, subject):
-        return getattr(subject, "description", "") or f"The latest articles on {subject} from {settings.SITE_NAME}."
+        description = getattr(subject, "description", "") or f"The latest articles on {subject} from {settings.SITE_NAME}."
+        return escape(description)  # read as HTML by feed readers, like an item's description
 
 
 class SectionFeed(SubjectFeed):
@@ -244,7 +247,7 @@ class AuthorFeed(SubjectFeed):
     subject_filter = "authors"
 
     def description(self, author):
-        return author.bio or f"The latest articles by {author} in {settings.SITE_NAME}."
+        return escape(author.bio or f"The latest articles by {author} in {settings.SITE_NAME}.")
 
 
 class TagFeed(SubjectFeed):

@@ -2,6 +2,7 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .querysets import ArticleQuerySet
+from .querysets import ArticleQuerySet, PreviewLinkQuerySet
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html
 
 WORDS_PER_MINUTE = 230
@@ -293,6 +294,55 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return str(self.author)
+
+
+class PreviewLink(models.Model):
+    """A share link: lets someone without an account read one unpublished article.
+
+    The URL carries the link's id signed with the secret key (django.core.signing), so
+    it cannot be guessed or altered; expiry and revocation are checked in the database.
+    """
+
+    SIGNING_SALT = "articles.PreviewLink"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Who the link is for, e.g. “Fact-check, Anna”."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Share link for “{self.article}”" + (f" ({self.note})" if self.note else "")
+
+    def get_absolute_url(self):
+        return reverse("articles:preview", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.dumps(self.pk, salt=self.SIGNING_SALT)
+
+    @classmethod
+    def id_from_token(cls, token):
+        """The link id a token was signed for, or None when it was altered or made up."""
+        try:
+            link_id = signing.loads(token, salt=cls.SIGNING_SALT)
+        except signing.BadSignature:
+            return None
+        return link_id if isinstance(link_id, int) else None
+
+    def is_active(self):
+        """The per-object twin of PreviewLinkQuerySet.active()."""
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class ArticleRedirect(models.Model):

@@ -59,3 +59,8 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(related_score=score)
             .order_by("-related_score", "-published_at", "-id")
         )
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that still open their article: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())

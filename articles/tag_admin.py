@@ -17,9 +17,8 @@ from taggit.forms import TagWidget
 
 from .tag_merging import merge_tags
 from .vocabularies import VOCABULARIES
+from .workflow import is_editor
 
-# Merging is for editors (DESIGN.md "Admin"): the Editor group carries this permission.
-MERGE_PERMISSION = "articles.publish_article"
 SUGGESTIONS = 10
 MAX_QUERY = 100
 
@@ -85,7 +84,7 @@ class TagEditingMixin:
         return VOCABULARIES[self.model.vocabulary]
 
     def has_merge_permission(self, request):
-        return self.has_change_permission(request) and request.user.has_perm(MERGE_PERMISSION)
+        return self.has_change_permission(request) and is_editor(request.user)  # merging is for editors
 
     # Merging ------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import feeds, sitemaps, views
+from . import feeds, previews, sitemaps, views
 from .converters import UnicodeSlugConverter, VocabularyConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -14,6 +14,7 @@ urlpatterns = [
     path("articles/<uslug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("sections/<uslug:slug>/", views.SectionView.as_view(), name="section"),
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
+    path("preview/<str:token>/", previews.SharedPreviewView.as_view(), name="preview"),
     path("<vocabulary:vocabulary>/", views.TagIndexView.as_view(), name="tag-index"),
     path("<vocabulary:vocabulary>/<uslug:slug>/", views.TagView.as_view(), name="tag"),
     # Feeds: RSS at <page>feed/, Atom at <page>feed/atom/.

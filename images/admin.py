@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 
+from .forms import LibraryImageField
 from .models import Image
 
 
@@ -10,6 +11,7 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt", "credit", "focal_x", "focal_y"]
+        field_classes = {"file": LibraryImageField}
         error_messages = {
             "file": {
                 # Django's own wording does not say what *is* accepted.

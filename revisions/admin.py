@@ -18,9 +18,6 @@ from .forms import StaleEditGuard
 from .models import Revision
 from .recording import acting_as, record_revision, restore_revision
 
-# Who may delete articles: editors (DESIGN.md "Admin": the Editor group carries it).
-EDITOR_PERMISSION = "articles.publish_article"
-
 
 class CompareForm(forms.Form):
     a = forms.IntegerField(min_value=1)
@@ -65,11 +62,6 @@ class ArticleHistoryMixin:
     def changelist_view(self, request, *args, **kwargs):
         with acting_as(request.user):  # bulk actions save articles too
             return super().changelist_view(request, *args, **kwargs)
-
-    # Deleting ----------------------------------------------------------------------
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and request.user.has_perm(EDITOR_PERMISSION)
 
     # History, compare, restore -----------------------------------------------------
 

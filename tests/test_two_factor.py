@@ -108,7 +108,7 @@ def test_verification_never_redirects_off_site(editor):
 
 def test_required_group_must_enrol_before_using_the_admin(editor, settings, django_user_model):
     settings.TWO_FACTOR_REQUIRED_GROUPS = ["Editor"]
-    editor.groups.add(Group.objects.create(name="Editor"))
+    editor.groups.add(Group.objects.get(name="Editor"))  # made by the roles migration
     contributor = django_user_model.objects.create_user("writer", "w@example.com", PASSWORD, is_staff=True)
 
     client = sign_in()

@@ -6,6 +6,7 @@ browser or driver. Without them these tests fail: `make test` installs them.
 
 import shutil
 import tempfile
+from contextlib import contextmanager
 
 import pytest
 from selenium import webdriver
@@ -40,6 +41,13 @@ def browser(django_db_setup, live_server):
             "Run `make test` (it installs them) or: sudo apt-get install -y chromium chromium-driver",
             pytrace=False,
         )
+    with chromium_driver(chromium, chromedriver) as driver:
+        yield driver
+
+
+@contextmanager
+def chromium_driver(chromium, chromedriver):
+    """A Chromium with its own new profile: no cookies, no session, nothing cached."""
     with tempfile.TemporaryDirectory(prefix="holr-chromium-") as profile:
         options = webdriver.ChromeOptions()
         options.binary_location = chromium
@@ -53,3 +61,10 @@ def browser(django_db_setup, live_server):
             yield driver
         finally:
             driver.quit()
+
+
+@pytest.fixture
+def fresh_browser(browser):
+    """A second, separate Chromium (a fresh browser context) for a visitor with no account."""
+    with chromium_driver(shutil.which("chromium"), shutil.which("chromedriver")) as driver:
+        yield driver

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 from selenium.webdriver.common.keys import Keys
 
 from tests.builders import make_article, make_author, make_image, make_section
@@ -125,7 +126,9 @@ def test_keyboard_user_sees_the_skip_link_and_reaches_the_search_box(browser, li
     box = browser.switch_to.active_element
     assert box.get_attribute("name") == "q"
     box.send_keys("Kremlin", Keys.ENTER)
-    results = browser.find_elements(By.CSS_SELECTOR, ".search-result h2 a")
+    results = WebDriverWait(browser, 10).until(
+        lambda browser: browser.find_elements(By.CSS_SELECTOR, ".search-result h2 a")
+    )
     assert [link.text for link in results] == ["The Kremlin's guest list"]
 
 
