@@ -43,6 +43,10 @@ MADE_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
 # A freshly migrated database may hold these (roles made by a data migration); a restore
 # replaces them, so they do not make a target "non-empty".
 SEEDED_BY_MIGRATIONS = {"auth.group"}
+# Derived from the rows above, not content: left out, and rebuilt by the restore (the
+# content_changed it sends re-indexes search). A PostgreSQL search vector could not
+# come from a SQLite backup anyway.
+DERIVED = {"search.searchentry"}
 CHUNK = 1024 * 1024
 
 
@@ -63,7 +67,9 @@ def backed_up_models():
     """Every concrete installed model whose rows a backup holds, ordered so references load."""
     models = [
         model for model in apps.get_models()
-        if model._meta.label_lower not in MADE_BY_MIGRATE and not model._meta.proxy and model._meta.managed
+        if model._meta.label_lower not in MADE_BY_MIGRATE | DERIVED
+        and not model._meta.proxy
+        and model._meta.managed
     ]
     app_list = {}
     for model in models:
@@ -268,7 +274,8 @@ def restore_backup(path, media_root, force=False, using=DEFAULT_DB_ALIAS):
                 ContentType.objects.clear_cache()
                 models = backed_up_models()
                 _run_pending_constraint_checks(connection)
-                connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), _tables(models)))
+                derived = [apps.get_model(label) for label in DERIVED]  # emptied too; rebuilt below
+                connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), _tables([*models, *derived])))
                 call_command("loaddata", str(Path(scratch, DATA)), database=using, verbosity=0)
                 found = {label: apps.get_model(label)._base_manager.using(using).count() for label in manifest["counts"]}
                 if found != manifest["counts"]:

@@ -1,6 +1,7 @@
 """No lost edits: an article form opened before someone else's save is refused, text kept."""
 
 from django import forms
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -34,9 +35,11 @@ class StaleEditGuard(forms.ModelForm):
         if self.instance.pk is None or based_on is None:
             # Nothing to compare with (a form without the field is not one we rendered).
             return cleaned_data
-        # Wait for a save in progress (PostgreSQL row lock; held to the end of the admin's
-        # transaction), then compare with the newest revision.
-        Article.objects.select_for_update().filter(pk=self.instance.pk).exists()
+        # Saving (the admin's save runs in a transaction): wait for a save in progress
+        # (PostgreSQL row lock, held to the end of that transaction). A form checked outside
+        # a transaction (the Preview button) writes nothing, so it takes no lock.
+        if transaction.get_connection().in_atomic_block:
+            Article.objects.select_for_update().filter(pk=self.instance.pk).exists()
         latest = Revision.objects.latest_for(self.instance.pk)
         if latest is None or latest.number == based_on:
             return cleaned_data

@@ -114,12 +114,20 @@ def sign_in(base, username, password):
     return opener
 
 
-def warm(url):
-    """Fetch until every worker behind `url` has served it from the cache at least once."""
-    for _ in range(6):
+def warm(url, in_a_row=4, attempts=40):
+    """Fetch until the page comes from the cache `in_a_row` times running.
+
+    Which worker takes a request is the kernel's choice, so this cannot prove every
+    worker holds the page; a run of hits makes it very likely, and a busy machine no
+    longer fails the test by sending the last of a fixed number of requests to a cold one.
+    """
+    hits = 0
+    for _ in range(attempts):
         status, headers, body = get(url)
-    assert headers.get("X-Page-Cache") == "hit", headers
-    return status, body
+        hits = hits + 1 if headers.get("X-Page-Cache") == "hit" else 0
+        if hits == in_a_row:
+            return status, body
+    raise AssertionError(f"{url} never came from the cache {in_a_row} times running: {headers}")
 
 
 def test_publishing_through_one_server_shows_on_the_other_at_once(servers, django_user_model):
