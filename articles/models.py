@@ -165,7 +165,7 @@ class Article(models.Model):
         max_length=200,
         unique=True,
         allow_unicode=True,
-        help_text="The article's address: /articles/<slug>/. Filled from the title.",
+        help_text="The article's address: /articles/this-slug/. Filled from the title.",
     )
     dek = models.TextField(
         max_length=400,
@@ -359,6 +359,7 @@ class ArticleRedirect(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "old article address"
+        verbose_name_plural = "old article addresses"
 
     def __str__(self):
         return f"/articles/{self.old_slug}/ → {self.article.slug}"
@@ -374,6 +375,7 @@ class DeletedArticle(models.Model):
     class Meta:
         ordering = ["-deleted_at"]
         verbose_name = "deleted article address"
+        verbose_name_plural = "deleted article addresses"
 
     def __str__(self):
         return self.slug
@@ -397,6 +399,7 @@ class TagRedirect(models.Model):
             models.UniqueConstraint(fields=["vocabulary", "old_slug"], name="unique_tag_redirect")
         ]
         verbose_name = "old tag address"
+        verbose_name_plural = "old tag addresses"
 
     def __str__(self):
         return f"/{self.vocabulary}/{self.old_slug}/ → /{self.vocabulary}/{self.new_slug}/"
