@@ -6,6 +6,12 @@ class SecurityConfig(AppConfig):
     verbose_name = "Security"
 
     def ready(self):
+        # The admin index names apps by verbose_name; say what these two hold.
+        from django.apps import apps
+
+        apps.get_app_config("axes").verbose_name = "Sign-in attempts"
+        apps.get_app_config("otp_totp").verbose_name = "Two-factor devices"
+
         from axes.signals import user_locked_out
 
         from .lockout import log_lockout
