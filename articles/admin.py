@@ -7,7 +7,7 @@ from revisions.admin import ArticleHistoryMixin
 
 from . import admin_addresses  # noqa: F401  (old addresses: 301s and 410s)
 from .forms import ArticleAdminForm
-from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
+from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section
 from .tag_admin import TagEditingMixin, TagSuggestMixin
 from .workflow import EditorialWorkflowMixin
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, Person, PreviewLink, Status
 from tests.builders import make_article, make_author, make_image, make_user
-from tests.test_admin import ADD_URL, article_data, change_url
+from tests.test_admin import article_data, change_url
 
 pytestmark = pytest.mark.django_db
 

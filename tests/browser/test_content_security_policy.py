@@ -6,6 +6,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from articles.models import Article
+from tests.browser.conftest import script_on_every_page, sign_in
 from tests.builders import make_article
 
 USERNAME, PASSWORD = "csp-editor", "a-long-test-password"
@@ -26,9 +27,8 @@ def violations(browser):
 
 @pytest.fixture
 def recording_browser(browser):
-    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORD_VIOLATIONS})
-    yield browser
-    browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+    with script_on_every_page(browser, RECORD_VIOLATIONS):
+        yield browser
 
 
 @pytest.mark.browser
@@ -39,11 +39,7 @@ def test_article_form_and_editor_work_under_the_admin_policy(recording_browser, 
     wait = WebDriverWait(browser, 15)
     browser.delete_all_cookies()
 
-    browser.get(f"{live_server.url}/admin/login/")
-    browser.find_element(By.ID, "id_username").send_keys(USERNAME)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form input[type=submit]").click()
-    wait.until(EC.presence_of_element_located((By.ID, "user-tools")))
+    sign_in(browser, live_server, USERNAME, PASSWORD)
     assert violations(browser) == []
 
     browser.get(f"{live_server.url}/admin/articles/article/{article.pk}/change/")

@@ -15,21 +15,13 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from articles.models import Article, Status
+from tests.browser.conftest import sign_in
 from tests.builders import make_user
 
 PASSWORD = "a-long-test-password"
 TITLE = "Kremlin talks run past midnight"
 DEK = "Xi and Putin sign a joint statement after a long day."
 BODY = "The delegations met in the Kremlin's St George Hall."
-
-
-def sign_in(browser, live_server, username):
-    browser.delete_all_cookies()
-    browser.get(f"{live_server.url}/admin/login/")
-    browser.find_element(By.ID, "id_username").send_keys(username)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form input[type=submit]").click()
-    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "user-tools")))
 
 
 def submit(browser, button):
@@ -55,7 +47,7 @@ def test_contributor_submits_editor_previews_schedules_and_shares(browser, fresh
     wait = WebDriverWait(browser, 15)
 
     # The contributor writes an article and submits it for review.
-    sign_in(browser, live_server, "carla")
+    sign_in(browser, live_server, "carla", PASSWORD)
     browser.get(f"{live_server.url}/admin/articles/article/add/")
     status = Select(browser.find_element(By.ID, "id_status"))
     assert [option.get_attribute("value") for option in status.options] == ["draft", "review"]
@@ -80,7 +72,7 @@ def test_contributor_submits_editor_previews_schedules_and_shares(browser, fresh
     assert not browser.find_elements(By.XPATH, "//input[@type='submit' and @value='Save']")
 
     # The editor opens the review queue from the admin index.
-    sign_in(browser, live_server, "edith")
+    sign_in(browser, live_server, "edith", PASSWORD)
     browser.find_element(By.PARTIAL_LINK_TEXT, "1 article submitted for review").click()
     wait.until(EC.url_contains("status__exact=review"))
     browser.find_element(By.LINK_TEXT, TITLE).click()

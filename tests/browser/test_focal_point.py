@@ -8,6 +8,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from images.models import Image
+from tests.browser.conftest import sign_in
 from tests.builders import make_image
 
 USERNAME, PASSWORD = "picture-editor", "a-long-test-password"
@@ -19,12 +20,7 @@ def test_editor_clicks_the_preview_to_set_the_focal_point(browser, live_server, 
     image = make_image(width=1000, height=600)
     old_share = image.renditions.share.url
     wait = WebDriverWait(browser, 15)
-    browser.delete_all_cookies()
-    browser.get(f"{live_server.url}/admin/login/")
-    browser.find_element(By.ID, "id_username").send_keys(USERNAME)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form input[type=submit]").click()
-    wait.until(EC.presence_of_element_located((By.ID, "user-tools")))
+    sign_in(browser, live_server, USERNAME, PASSWORD)
 
     browser.get(f"{live_server.url}/admin/images/image/{image.pk}/change/")
     picker = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-focal-point].is-active")))

@@ -6,11 +6,10 @@ before any page script runs and must never be called.
 
 import pytest
 from django.urls import reverse
-from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from articles.models import Person
+from tests.browser.conftest import script_on_every_page, sign_in
 from tests.hostile_content import make_hostile_magazine
 
 USERNAME, PASSWORD = "xss-editor", "a-long-test-password"
@@ -32,9 +31,8 @@ def calls_after_loading(browser, url):
 
 @pytest.fixture
 def hooked_browser(browser):
-    script = browser.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": HOOK})
-    yield browser
-    browser.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]})
+    with script_on_every_page(browser, HOOK):
+        yield browser
     browser.delete_all_cookies()
 
 
@@ -58,11 +56,7 @@ def test_no_payload_runs_on_article_tag_and_admin_pages(hooked_browser, live_ser
         calls += calls_after_loading(browser, live_server.url + url)
     assert calls == []
 
-    browser.get(f"{live_server.url}/admin/login/")
-    browser.find_element(By.ID, "id_username").send_keys(USERNAME)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form input[type=submit]").click()
-    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.ID, "user-tools")))
+    sign_in(browser, live_server, USERNAME, PASSWORD)
     changelist = reverse("admin:articles_article_changelist")
     for url in (changelist, f"{changelist}?p=2", f"{changelist}?q=script"):
         calls += calls_after_loading(browser, live_server.url + url)
