@@ -4,6 +4,7 @@
 #   make test         set up .venv with the test tools, make sure Chromium is there, run the whole suite
 #   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
 #   make screenshots  regenerate docs/home.png, docs/article.png and docs/article-mobile.png
+#   make loadtest     64 readers for 60 s against gunicorn while an editor saves every second (needs wrk)
 #   make clean        remove caches and collected static files (keeps .venv and db.sqlite3)
 #
 # Pass extra pytest arguments with PYTEST_ARGS, e.g. `make test PYTEST_ARGS="-m browser -x"`.
@@ -15,11 +16,12 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test screenshots chromium clean bench
+.PHONY: run test screenshots chromium clean bench loadtest
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo
+	DJANGO_DEBUG=1 $(PY) manage.py rebuild_search_index
 	DJANGO_DEBUG=1 $(PY) manage.py create_local_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
@@ -28,6 +30,11 @@ test: $(DEV_STAMP) chromium
 
 screenshots: $(DEV_STAMP) chromium
 	$(PY) docs/screenshots.py
+
+# Extra options with LOADTEST_ARGS, e.g. LOADTEST_ARGS="--duration 30 --database-url postgres://…".
+LOADTEST_ARGS ?=
+loadtest: $(DEV_STAMP)
+	$(PY) bench/load.py $(LOADTEST_ARGS)
 
 # The virtualenv, and one stamp per requirements file: pip runs again only when
 # a requirements file is newer than its stamp (or the venv is new).

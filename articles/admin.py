@@ -1,16 +1,20 @@
 import hashlib
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from revisions.admin import ArticleHistoryMixin
+
+from . import admin_addresses  # noqa: F401  (old addresses: 301s and 410s)
 from .admin_filters import tag_filter
 from .forms import ArticleAdminForm
-from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section, Status
+from .models import Article, ArticleAuthor, Author, Event, Person, Place, Section
 from .pagination import ArticlePaginator
+from .tag_admin import TagEditingMixin, TagSuggestMixin
+from .workflow import EditorialWorkflowMixin
 
 admin.site.unregister(Tag)  # HOLR's tags live in its three vocabularies
 
@@ -23,7 +27,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(EditorialWorkflowMixin, ArticleHistoryMixin, TagSuggestMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title", "state", "section", "byline", "tags_summary", "published_at", "thumbnail",
@@ -35,7 +39,6 @@ class ArticleAdmin(admin.ModelAdmin):
     autocomplete_fields = ["section", "lead_image"]
     readonly_fields = ["lead_image_preview", "length", "state"]
     inlines = [ArticleAuthorInline]
-    actions = ["publish_now"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "body"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_preview", "caption"]}),
@@ -80,38 +83,6 @@ class ArticleAdmin(admin.ModelAdmin):
             field.widget.attrs["rows"] = 3
         return field
 
-    def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not self.has_publish_permission(request):
-            kwargs["choices"] = [
-                (value, label) for value, label in Status.choices if value != Status.PUBLISHED
-            ]
-        return super().formfield_for_choice_field(db_field, request, **kwargs)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        # Someone who may not publish can still save an article that is already
-        # published without the form rejecting its current status; nor may they move
-        # its time (that would bring a scheduled article forward).
-        if obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
-            form.base_fields["status"].choices = Status.choices
-            form.base_fields["status"].disabled = True
-            form.base_fields["published_at"].disabled = True
-        return form
-
-    def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
-
-    @admin.action(description="Publish selected articles now", permissions=["publish"])
-    def publish_now(self, request, queryset):
-        now = timezone.now()
-        count = 0
-        for article in queryset.exclude(status=Status.PUBLISHED, published_at__lte=now):
-            article.status = Status.PUBLISHED
-            article.published_at = now
-            article.save()
-            count += 1
-        self.message_user(request, f"Published {count} article{'s' if count != 1 else ''}.", messages.SUCCESS)
-
     @admin.display(description="Authors")
     def byline(self, article):
         return ", ".join(author.name for author in article.authors.all()) or "—"
@@ -132,7 +103,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not renditions:
             return ""
         return format_html(
-            '<img src="{}" alt="" width="64" height="{}" style="object-fit:cover;border-radius:3px">',
+            '<img src="{}" alt="" width="64" height="{}" class="admin-thumbnail">',
             renditions.thumbnail.url,
             round(64 * article.lead_image.height / article.lead_image.width),
         )
@@ -144,7 +115,7 @@ class ArticleAdmin(admin.ModelAdmin):
         if not renditions:
             return "Choose an image and save to see it here."
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:360px;height:auto;display:block">'
+            '<img src="{}" alt="{}" class="admin-preview admin-preview--lead">'
             "<p>Alt text: {} · Credit: {} · <a href=\"{}\">edit image</a></p>",
             renditions.webp[min(1, len(renditions.webp) - 1)].url,
             image.alt, image.alt, image.credit or "none", image.get_admin_url(),
@@ -157,7 +128,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return f"{article.word_count} words · {article.reading_minutes} min read"
 
 
-class VocabularyTagAdmin(admin.ModelAdmin):
+class VocabularyTagAdmin(TagEditingMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug", "description"]
     fields = ["name", "slug", "description"]

@@ -6,7 +6,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Magazine"
 
     def ready(self):
-        from . import checks, navigation  # noqa: F401  (deploy checks; masthead cache receivers)
-        from .pagination import connect_receivers
-
-        connect_receivers()
+        from . import checks, redirects  # noqa: F401  (deploy checks; old addresses: 301s and 410s)

@@ -2,6 +2,7 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
+from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .querysets import ArticleQuerySet
+from .querysets import ArticleQuerySet, PreviewLinkQuerySet
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html
 
 WORDS_PER_MINUTE = 230
@@ -164,7 +165,7 @@ class Article(models.Model):
         max_length=200,
         unique=True,
         allow_unicode=True,
-        help_text="The article's address: /articles/<slug>/. Filled from the title.",
+        help_text="The article's address: /articles/this-slug/. Filled from the title.",
     )
     dek = models.TextField(
         max_length=400,
@@ -298,3 +299,112 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return str(self.author)
+
+
+class PreviewLink(models.Model):
+    """A share link: lets someone without an account read one unpublished article.
+
+    The URL carries the link's id signed with the secret key (django.core.signing), so
+    it cannot be guessed or altered; expiry and revocation are checked in the database.
+    """
+
+    SIGNING_SALT = "articles.PreviewLink"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    note = models.CharField(
+        max_length=200, blank=True, help_text="Who the link is for, e.g. “Fact-check, Anna”."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Share link for “{self.article}”" + (f" ({self.note})" if self.note else "")
+
+    def get_absolute_url(self):
+        return reverse("articles:preview", kwargs={"token": self.token})
+
+    @property
+    def token(self):
+        return signing.dumps(self.pk, salt=self.SIGNING_SALT)
+
+    @classmethod
+    def id_from_token(cls, token):
+        """The link id a token was signed for, or None when it was altered or made up."""
+        try:
+            link_id = signing.loads(token, salt=cls.SIGNING_SALT)
+        except signing.BadSignature:
+            return None
+        return link_id if isinstance(link_id, int) else None
+
+    def is_active(self):
+        """The per-object twin of PreviewLinkQuerySet.active()."""
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class ArticleRedirect(models.Model):
+    """An address a published article used to have; it answers 301 to the article's current one.
+
+    The row points at the article, not at a slug, so a chain of renames (A → B → C) is
+    always one hop, and an address the article takes back stops being a redirect.
+    """
+
+    old_slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "old article address"
+        verbose_name_plural = "old article addresses"
+
+    def __str__(self):
+        return f"/articles/{self.old_slug}/ → {self.article.slug}"
+
+
+class DeletedArticle(models.Model):
+    """A tombstone: the address of a deleted published article, which answers 410 Gone."""
+
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    title = models.CharField(max_length=200, help_text="For the record; readers are not shown it.")
+    deleted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-deleted_at"]
+        verbose_name = "deleted article address"
+        verbose_name_plural = "deleted article addresses"
+
+    def __str__(self):
+        return self.slug
+
+
+class TagRedirect(models.Model):
+    """The old address of a renamed or merged tag; it answers 301 to the tag that replaced it.
+
+    `old_name` lets a restored revision that names a merged-away tag ("Bladimir Putin")
+    find the tag it became.
+    """
+
+    vocabulary = models.CharField(max_length=20)
+    old_slug = models.SlugField(max_length=100, allow_unicode=True)
+    old_name = models.CharField(max_length=100)
+    new_slug = models.SlugField(max_length=100, allow_unicode=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["vocabulary", "old_slug"], name="unique_tag_redirect")
+        ]
+        verbose_name = "old tag address"
+        verbose_name_plural = "old tag addresses"
+
+    def __str__(self):
+        return f"/{self.vocabulary}/{self.old_slug}/ → /{self.vocabulary}/{self.new_slug}/"

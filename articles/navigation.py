@@ -1,17 +1,18 @@
-"""The masthead's section links, kept in the cache and dropped whenever a section changes."""
+"""The masthead's section links, cached under the site's content version.
+
+Kept in the cache with the content version it was made under (pagecache/versions.py) and
+used only while that version is current, so a section added, renamed or reordered through
+any process shows in every process's masthead on the next request, whether the cache is
+shared (Redis) or per-process (local memory).
+"""
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from pagecache import versions
 
 from .models import Section
 
 CACHE_KEY = "holr:nav-sections"
-# A backstop for per-process caches (several workers on local memory); a shared cache is
-# cleared on every change by the receiver below.
-NAV_TIMEOUT = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,18 +29,11 @@ class NavSection:
 
 
 def nav_sections():
-    """The sections in masthead order, as (name, slug, URL) rows; one query per cache miss."""
-    sections = cache.get(CACHE_KEY)
-    if sections is None:
-        sections = [
+    """The sections in masthead order, as (name, slug, URL) rows; one query per content change."""
+    return versions.remembered(
+        CACHE_KEY,
+        lambda: [
             NavSection(name=section.name, slug=section.slug, url=section.get_absolute_url())
             for section in Section.objects.only("name", "slug")
-        ]
-        cache.set(CACHE_KEY, sections, timeout=NAV_TIMEOUT)
-    return sections
-
-
-@receiver(post_save, sender=Section)
-@receiver(post_delete, sender=Section)
-def forget_nav_sections(**kwargs):
-    cache.delete(CACHE_KEY)
+        ],
+    )

@@ -1,6 +1,12 @@
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+
+# How much one shared tag counts towards "related": a person or an event says more
+# about what a story is about than a place does.
+RELATED_WEIGHTS = {"people": 2, "events": 2, "places": 1}
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -20,3 +26,41 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_tags(self):
         return self.prefetch_related("people", "places", "events")
+
+    def scheduled_after(self, moment):
+        """Published with a publication time after `moment`: each goes live by itself at that time."""
+        from .models import Status
+
+        return self.filter(status=Status.PUBLISHED, published_at__gt=moment)
+    def related_to(self, article):
+        """Articles sharing the most people, places and events with `article`, newest first on ties.
+
+        Reads the article's tags from its prefetched `with_tags()`; one query, with a
+        score per candidate (RELATED_WEIGHTS) and never the article itself.
+        """
+        score, shares_a_tag = Value(0), Q(pk__in=[])
+        for key, weight in RELATED_WEIGHTS.items():
+            tag_ids = [tag.pk for tag in getattr(article, key).all()]
+            if not tag_ids:
+                continue
+            tagged = self.model._meta.get_field(key).remote_field.through.objects.filter(tag_id__in=tag_ids)
+            shared = (
+                tagged.filter(content_object=OuterRef("pk"))
+                .order_by()
+                .values("content_object")
+                .annotate(count=Count("pk"))
+                .values("count")
+            )
+            score += weight * Coalesce(Subquery(shared), 0)
+            shares_a_tag |= Q(pk__in=tagged.values("content_object"))
+        return (
+            self.filter(shares_a_tag)
+            .exclude(pk=article.pk)
+            .annotate(related_score=score)
+            .order_by("-related_score", "-published_at", "-id")
+        )
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that still open their article: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())

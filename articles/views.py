@@ -1,5 +1,5 @@
+import sys
 import unicodedata
-from itertools import groupby
 
 from django.conf import settings
 from django.db.models import Count
@@ -10,10 +10,15 @@ from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
+from resilience.middleware import UNAVAILABLE, service_unavailable
+
+from .discovery import often_with
 from .models import Article, Author, Section
 from .pagination import ArticlePaginator
+from .redirects import article_moved_or_gone, tag_moved
 
 ARTICLES_PER_PAGE = 20
+RELATED_ARTICLES = 4
 
 
 class ArticleListView(ListView):
@@ -31,6 +36,12 @@ class ArticleListView(ListView):
         return super().get_paginator(
             *args, count_key=self.request.path, page_rows=Article.objects.for_listing(), **kwargs
         )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Page 2 onwards: search engines follow its links but do not list the page itself.
+        context["noindex"] = context["page_obj"] is not None and context["page_obj"].number > 1
+        return context
 
 
 class HomeView(ArticleListView):
@@ -96,7 +107,22 @@ class TagView(SubjectArticleListView):
         return get_object_or_404(self.vocabulary.model, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(vocabulary=self.vocabulary, **kwargs)
+        return super().get_context_data(
+            vocabulary=self.vocabulary, often_with=often_with(self.subject), **kwargs
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            # A renamed or merged tag's old address answers 301 to the tag it became.
+            moved = tag_moved(kwargs["vocabulary"], kwargs["slug"])
+            if moved is None:
+                raise
+            return moved
+
+
+INDEX_LETTERS = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]
 
 
 def index_letter(name):
@@ -119,13 +145,18 @@ class TagIndexView(TemplateView):
             .annotate(article_count=Count("tagged_articles"))
             .order_by(Lower("name"), "pk")
         )
-        letters = [
-            (letter, list(group))
-            for letter, group in groupby(tags, key=lambda tag: index_letter(tag.name))
-        ]
+        # Grouped in Python: the database sorts "Ángela" after "Antony", which would
+        # otherwise start a second "A" group (and a second id="letter-A").
+        groups = {}
+        for tag in tags:
+            groups.setdefault(index_letter(tag.name), []).append(tag)
+        letters = list(groups.items())
         # "#" sorts wherever its names fell; readers expect it last.
         letters.sort(key=lambda item: (item[0] == "#", item[0]))
-        return super().get_context_data(letters=letters, **kwargs)
+        # The letter jumps show the whole alphabet; only letters with names link.
+        present = {letter for letter, _ in letters}
+        jumps = [(letter, letter in present) for letter in INDEX_LETTERS]
+        return super().get_context_data(letters=letters, jumps=jumps, **kwargs)
 
 
 class ArticleDetailView(DetailView):
@@ -147,8 +178,28 @@ class ArticleDetailView(DetailView):
             response["X-Robots-Tag"] = "noindex"
         return response
 
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            # An old slug answers 301 to the article's address; a deleted one 410 Gone.
+            response = article_moved_or_gone(request, kwargs["slug"])
+            if response is None:
+                raise
+            return response
+    def get_context_data(self, **kwargs):
+        # One query; the teasers show no byline, so no authors to fetch.
+        related = (
+            Article.objects.published()
+            .related_to(self.object)
+            .select_related("section", "lead_image")[:RELATED_ARTICLES]
+        )
+        return super().get_context_data(related_articles=list(related), **kwargs)
+
 
 def server_error(request):
     """The 500 page, in the site's design, rendered without touching the database."""
+    if isinstance(sys.exc_info()[1], UNAVAILABLE):  # raised outside a view, e.g. in a middleware
+        return service_unavailable()
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))

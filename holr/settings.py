@@ -5,9 +5,12 @@ site will not serve without DJANGO_SECRET_KEY when debug is off. See README.md "
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,21 +54,40 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",  # its sitemap.xml templates
     "taggit",
     "django_prose_editor",
     "images",
     "articles",
+    "pagecache",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "security",
+    "revisions",
+    "search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # As early as possible: a cached page skips sessions, auth and the view (README "Caching").
+    "pagecache.middleware.PageCacheMiddleware",
+    "security.middleware.ContentSecurityPolicyMiddleware",
+    "security.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "resilience.middleware.DatabaseUnavailableMiddleware",
+    "images.cleanup.FilesFollowTransactionsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "security.middleware.TwoFactorMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "holr.urls"
@@ -95,20 +117,56 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request (and /healthz) in seconds, not minutes.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
 if _cache_url:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis errors are logged and ignored: pages are served from the database
+            # while Redis is down (resilience/cache.py).
+            "BACKEND": "resilience.cache.FaultTolerantRedisCache",
             "LOCATION": _cache_url,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     }
+
+# The admin's URL prefix ("admin/" unless DJANGO_ADMIN_PATH says otherwise), with one
+# trailing slash and no leading one.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+
+# The page cache (pagecache/): anonymous pages whole, never stale (README "Caching").
+# Off by default under DJANGO_DEBUG=1 (`make run`), where templates change without a restart.
+PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", not DEBUG)
+PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "3600"))
+# What browsers and CDNs are told: browsers revalidate every time (a 304 when unchanged);
+# a CDN may keep a page s-maxage seconds (purge it on publish for zero lag, see README).
+PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_AGE", "0"))
+PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_CACHE_S_MAXAGE", "60"))
+PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_CACHE_STALE_WHILE_REVALIDATE", "30"))
+PAGE_CACHE_EXCLUDED_PATHS = [f"/{ADMIN_PATH}", "/preview/", "/healthz"]
+# A save or delete of any model in these apps changes what readers see.
+PAGE_CACHE_WATCHED_APPS = ["articles", "images", "search", "revisions"]
+# Where the content version lives: "cache" when the cache is shared (Redis), "database"
+# when it is per-process (local memory); "auto" picks by the cache backend.
+CONTENT_VERSION_STORE = os.environ.get("DJANGO_CONTENT_VERSION_STORE", "auto")
+# Argon2 for new and changed passwords; older hashes still verify and are upgraded
+# on the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -135,6 +193,29 @@ STORAGES = {
     },
 }
 
+# Media (originals and renditions) on S3-compatible object storage, so that several app
+# servers share them: set AWS_STORAGE_BUCKET_NAME (README "Several app servers").
+# Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the host's role.
+if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            "url_protocol": os.environ.get("AWS_S3_URL_PROTOCOL", "https:"),
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Plain public URLs: the same for every reader, so pages and CDNs can cache them.
+            "querystring_auth": False,
+            # "public-read" where the bucket uses ACLs; else a bucket policy grants public reads.
+            "default_acl": os.environ.get("AWS_DEFAULT_ACL") or None,
+            # Stored names never change content (a replaced image gets a new name, and its
+            # renditions a new folder), so browsers and CDNs may keep them for good.
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
 # Uploads: images are capped at 20 MB by the image validator; let Django stream
 # anything over 2.5 MB to a temporary file rather than memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
@@ -145,6 +226,8 @@ FILE_UPLOAD_PERMISSIONS = 0o644
 HTTPS = env_flag("DJANGO_HTTPS", not DEBUG)
 if HTTPS:
     SECURE_SSL_REDIRECT = True
+    # Load balancers probe /healthz over plain HTTP on the private network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -155,6 +238,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # Strict would sign editors out when they follow a link into the admin
+# No script reads the CSRF cookie: admin scripts that post take the token from the
+# form's csrfmiddlewaretoken input.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
@@ -174,3 +262,56 @@ LOGGING = {
         "holr": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Content-Security-Policy (django-csp 4). Public pages run only the site's own scripts
+# and styles (JSON-LD blocks are data, not scripts). The admin gets its own policy:
+# see security/middleware.py.
+_media_host = urlsplit(MEDIA_URL)  # media on another host (a CDN) is allowed as images
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *([f"{_media_host.scheme}://{_media_host.netloc}"] if _media_host.netloc else [])],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# What the admin adds to the public policy: a per-request nonce for the import map the
+# rich-text editor's scripts need (security/apps.py), and the hash of the one <style>
+# element its Tiptap core injects (ProseMirror's base CSS, fixed for the pinned
+# django-prose-editor; tests/browser/test_content_security_policy.py fails if it changes).
+# No 'unsafe-inline' anywhere.
+CONTENT_SECURITY_POLICY_ADMIN_ADDITIONS = {
+    "script-src": [NONCE],
+    "style-src": ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=()"
+)
+
+# Logins: django-axes locks an account, and separately an address, out for 15 minutes
+# after 5 failed logins within 15 minutes. Editors unlock in the admin ("Access attempts").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "security.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "security.lockout.client_ip"
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth
+# address from the right; 0 (the default) uses the connecting address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# Two-factor sign-in (TOTP, django-otp) is open to every staff member; members of the
+# groups named here (comma-separated, e.g. "Editor") must set it up before using the admin.
+TWO_FACTOR_REQUIRED_GROUPS = env_list("DJANGO_2FA_REQUIRED_GROUPS", [])
+OTP_TOTP_ISSUER = SITE_NAME

@@ -3,8 +3,14 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from resilience.views import healthz
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # Before the admin's own URLs, which end in a catch-all.
+    path(settings.ADMIN_PATH, include("security.urls")),
+    path(settings.ADMIN_PATH, admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+    path("search/", include("search.urls")),
     path("", include("articles.urls")),
 ]
 

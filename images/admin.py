@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 
+from .forms import LibraryImageField
 from .models import Image
 
 
@@ -10,6 +11,7 @@ class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt", "credit", "focal_x", "focal_y"]
+        field_classes = {"file": LibraryImageField}
         error_messages = {
             "file": {
                 # Django's own wording does not say what *is* accepted.
@@ -26,10 +28,17 @@ class ImageAdmin(admin.ModelAdmin):
     list_display = ["thumbnail", "alt", "credit", "dimensions", "use_count", "created_at"]
     list_display_links = ["thumbnail", "alt"]
     search_fields = ["alt", "credit"]
-    readonly_fields = ["preview", "dimensions", "where_used"]
+    readonly_fields = ["preview", "share_preview", "dimensions", "where_used"]
     fieldsets = [
         (None, {"fields": ["file", "preview", "alt", "credit"]}),
-        ("Cropping", {"fields": ["focal_x", "focal_y"], "classes": ["collapse"]}),
+        (
+            "Cropping",
+            {
+                "fields": ["focal_x", "focal_y", "share_preview"],
+                "description": "Click the preview to place the focal point, or type it below. "
+                "Crops such as the 1200×630 share card keep this point in frame.",
+            },
+        ),
         ("Details", {"fields": ["dimensions", "where_used"]}),
     ]
     date_hierarchy = "created_at"
@@ -43,18 +52,38 @@ class ImageAdmin(admin.ModelAdmin):
         if not renditions:
             return "—"
         return format_html(
-            '<img src="{}" alt="" width="80" height="{}" style="object-fit:cover;border-radius:3px">',
+            '<img src="{}" alt="" width="80" height="{}" class="admin-thumbnail">',
             renditions.thumbnail.url,
             round(80 * image.height / image.width),
         )
+
+    class Media:
+        # Click-to-place focal point (static/js/focal-point.js); the number fields stay the fallback.
+        js = ["js/focal-point.js"]
+        css = {"all": ["css/admin-images.css"]}
 
     @admin.display(description="Preview")
     def preview(self, image):
         renditions = image.renditions
         if not renditions:
             return "Saved images show a preview here."
+        rendition = renditions.webp[min(1, len(renditions.webp) - 1)]
         return format_html(
-            '<img src="{}" alt="{}" style="max-width:480px;height:auto">', renditions.webp[0].url, image.alt
+            '<div class="focal-point" data-focal-point title="Click to set the focal point">'
+            '<img src="{}" alt="{}" width="{}" height="{}">'
+            '<span class="focal-point__marker" aria-hidden="true"></span></div>',
+            rendition.url, image.alt, rendition.width, rendition.height,
+        )
+
+    @admin.display(description="Share card")
+    def share_preview(self, image):
+        renditions = image.renditions
+        if not renditions:
+            return "Saved images show their 1200×630 share crop here."
+        return format_html(
+            '<img class="share-preview" src="{}" alt="The share crop: {}" width="600" height="315">'
+            '<p class="help">What social networks show. Save to crop again around a new focal point.</p>',
+            renditions.share.url, image.alt,
         )
 
     @admin.display(description="Size")

@@ -1,28 +1,55 @@
-"""Files that follow an Image's lifecycle: renditions made on save, removed on delete."""
+"""Files that follow an Image's lifecycle: renditions made on save, removed on delete.
 
-from django.db.models.signals import post_delete, post_save
+Files are never left without a row, nor a row without its files: a failed rendition
+removes what was written, a rolled-back save removes the new files (cleanup.py), and
+replaced or deleted files go only once the change is committed.
+"""
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from .cleanup import discard, written_in_transaction
 from .models import Image
-from .renditions import delete_renditions, make_renditions
+from .renditions import make_renditions, make_share_crop, share_name
+
+FOCAL_FIELDS = {"focal_x", "focal_y"}
+
+
+@receiver(pre_save, sender=Image, dispatch_uid="images.note_upload")
+def image_saving(sender, instance, raw=False, **kwargs):
+    # After the save the file always looks stored; remember whether this save stores it.
+    instance._is_uploading = bool(instance.file) and not instance.file._committed
 
 
 @receiver(post_save, sender=Image, dispatch_uid="images.make_renditions")
-def image_saved(sender, instance, raw=False, update_fields=None, **kwargs):
-    if raw or (update_fields is not None and "file" not in update_fields):
+def image_saved(sender, instance, raw=False, update_fields=None, using=None, **kwargs):
+    if raw or (update_fields is not None and not {"file", *FOCAL_FIELDS} & set(update_fields)):
         return
     previous = getattr(instance, "_renditions_for", None)
-    if previous == instance.file.name:
-        return  # unchanged file: its renditions are already there
-    make_renditions(instance)
-    if previous:  # the file was replaced: remove the old one and its renditions
-        delete_renditions(previous)
-        instance.file.storage.delete(previous)
-    instance._renditions_for = instance.file.name
+    name = instance.file.name
+    if previous == name:
+        # Unchanged file: its renditions are there; a moved focal point needs a new share crop.
+        if not default_storage.exists(share_name(instance)):
+            make_share_crop(instance)
+        return
+    if instance._is_uploading:
+        written_in_transaction(name, using=using)
+    try:
+        make_renditions(instance)
+    except Exception:
+        # The renditions made before the failure, and the upload itself: the save fails.
+        if instance._is_uploading:
+            discard(name)
+        raise
+    if previous:  # the file was replaced: the old one goes once the new one is committed
+        transaction.on_commit(lambda: discard(previous), using=using)
+    instance._renditions_for = name
 
 
 @receiver(post_delete, sender=Image, dispatch_uid="images.delete_files")
-def image_deleted(sender, instance, **kwargs):
+def image_deleted(sender, instance, using=None, **kwargs):
     if instance.file:
-        delete_renditions(instance.file.name)
-        instance.file.delete(save=False)
+        name = instance.file.name
+        transaction.on_commit(lambda: discard(name), using=using)

@@ -9,6 +9,9 @@ from PIL import UnidentifiedImageError
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+# Animated GIF/WebP/PNG: more frames than any real illustration needs means a file
+# built to make every later read of it slow.
+MAX_FRAMES = 200
 ALLOWED_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "AVIF": ".avif", "GIF": ".gif"}
 
 
@@ -46,6 +49,12 @@ def open_checked(file):
                         code="too_many_pixels",
                         params={"width": width, "height": height, "limit": MAX_PIXELS // 1_000_000},
                     )
+                if getattr(image, "is_animated", False) and has_frame(image, MAX_FRAMES):
+                    raise ValidationError(
+                        "This animation has more than %(limit)s frames; upload a still image or a shorter animation.",
+                        code="too_many_frames",
+                        params={"limit": MAX_FRAMES},
+                    )
                 image.load()
         except ValidationError:
             raise
@@ -67,6 +76,17 @@ def open_checked(file):
         finally:
             file.seek(0)
     return image_format, width, height
+
+
+def has_frame(image, index):
+    """Whether the animation has a frame at `index`, reading no further than that frame."""
+    try:
+        image.seek(index)
+    except EOFError:
+        return False
+    finally:
+        image.seek(0)
+    return True
 
 
 def validate_image_file(value):

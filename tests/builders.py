@@ -65,3 +65,38 @@ def make_article(*, authors=(), people=(), places=(), events=(), **overrides):
         if names:
             getattr(article, vocabulary).add(*names)
     return article
+
+
+def role_group(name):
+    """The "Contributor" or "Editor" group, made as migration 0002_roles makes it.
+
+    Transactional tests (the browser tests) empty the tables the migration filled.
+    """
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    if not Group.objects.filter(name=name).exists():
+        import_module("articles.migrations.0002_roles").create_roles(apps, None)
+        import_module("articles.migrations.0003_preview_links").let_editors_share(apps, None)
+    return Group.objects.get(name=name)
+
+
+def make_user(username, role=None, *, author=False, password="a-long-test-password", **fields):
+    """A staff user in the given role ("Contributor", "Editor") or a superuser (role="superuser").
+
+    With author=True the user gets an Author profile, which makes the articles they
+    write their own.
+    """
+    from django.contrib.auth.models import User
+
+    if role == "superuser":
+        user = User.objects.create_superuser(username, f"{username}@example.com", password, **fields)
+    else:
+        user = User.objects.create_user(username, f"{username}@example.com", password, is_staff=True, **fields)
+        if role:
+            user.groups.add(role_group(role))
+    if author:
+        make_author(name=username.capitalize(), slug=username, user=user)
+    return user

@@ -17,3 +17,13 @@ STORAGES = {
 MEDIA_ROOT = tempfile.mkdtemp(prefix="holr-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="holr-test-static-")  # WhiteNoise warns when it is missing
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Views are tested as they render (query counts included); tests/test_pagecache.py turns
+# the page cache on. The test process is the only process, so its local-memory cache may
+# hold the content version as a shared cache would: query counts are the same on SQLite +
+# local memory and on PostgreSQL + Redis. Tests of the database store set it themselves.
+PAGE_CACHE = False
+CONTENT_VERSION_STORE = "cache"
+# Login throttling needs a request in authenticate(), which Client.login() and bare
+# authenticate() calls do not pass. tests/test_login_security.py turns it back on.
+AXES_ENABLED = False

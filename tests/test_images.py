@@ -49,12 +49,12 @@ def media_files(settings):
 
 
 def rendition_files(image):
-    """Storage names of every rendition of `image`, WebP and JPEG."""
+    """Storage names of every rendition of `image`: AVIF, WebP, JPEG and the share crop."""
     renditions = renditions_for(image)
     media_url = default_storage.url("")
     return [
         rendition.url.removeprefix(media_url)
-        for rendition in (*renditions.webp, *renditions.jpeg)
+        for rendition in (*renditions.avif, *renditions.webp, *renditions.jpeg, renditions.share)
     ]
 
 
@@ -253,16 +253,19 @@ def render_picture(image, arguments=""):
     return Template("{% load images %}{% picture image " + arguments + " %}").render(Context({"image": image}))
 
 
-def test_picture_renders_webp_sources_and_sized_lazy_img():
-    """<picture> has a WebP source with every width and an <img> with width, height, alt and lazy loading."""
+def test_picture_renders_avif_and_webp_sources_and_sized_lazy_img():
+    """<picture> has AVIF then WebP sources with every width and an <img> with width, height, alt and lazy loading."""
     image = make_image(width=1600, height=900, alt="Two leaders shake hands")
     renditions = renditions_for(image)
 
     html = render_picture(image, 'sizes="(min-width: 60rem) 60rem, 100vw"')
 
     tags = start_tags(html)
-    assert [tag for tag, _ in tags] == ["picture", "source", "img"]
-    source, img = tags[1][1], tags[2][1]
+    assert [tag for tag, _ in tags] == ["picture", "source", "source", "img"]
+    avif, source, img = tags[1][1], tags[2][1], tags[3][1]
+    assert avif["type"] == "image/avif"
+    assert avif["srcset"] == ", ".join(f"{r.url} {r.width}w" for r in renditions.avif)
+    assert avif["sizes"] == "(min-width: 60rem) 60rem, 100vw"
     assert source["type"] == "image/webp"
     assert source["srcset"] == ", ".join(f"{r.url} {r.width}w" for r in renditions.webp)
     assert [int(part.split()[1][:-1]) for part in source["srcset"].split(", ")] == [320, 640, 960, 1280, 1600]
@@ -301,13 +304,14 @@ def test_picture_without_image_renders_nothing():
 # File lifecycle ---------------------------------------------------------------------------------
 
 
-def test_replacing_the_file_deletes_old_file_and_renditions(admin_client, settings):
-    """Uploading a new file to an image removes the old original and all its renditions."""
+def test_replacing_the_file_deletes_old_file_and_renditions(admin_client, settings, django_capture_on_commit_callbacks):
+    """Uploading a new file to an image removes the old original and all its renditions (once committed)."""
     image = make_image(width=1000, height=600)
     old_files = [image.file.name, *rendition_files(image)]
     assert all(default_storage.exists(name) for name in old_files)
 
-    response = admin_client.post(change_url(image), image_data(make_upload("new.png", width=700, height=700, image_format="PNG")))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(change_url(image), image_data(make_upload("new.png", width=700, height=700, image_format="PNG")))
 
     assert response.status_code == 302, form_errors(response)
     image.refresh_from_db()
@@ -318,12 +322,14 @@ def test_replacing_the_file_deletes_old_file_and_renditions(admin_client, settin
     assert media_files(settings) == sorted(new_files)
 
 
-def test_deleting_an_image_removes_its_file_and_renditions(admin_client, settings):
-    """Deleting an image through the admin leaves none of its files behind."""
+def test_deleting_an_image_removes_its_file_and_renditions(admin_client, settings, django_capture_on_commit_callbacks):
+    """Deleting an image through the admin leaves none of its files behind (once committed)."""
     image = make_image(width=1000, height=600)
-    assert len(media_files(settings)) == 1 + 2 * 4  # original + WebP and JPEG at 320, 640, 960, 1000
+    # the original, AVIF, WebP and JPEG at 320, 640, 960, 1000, and the share crop
+    assert len(media_files(settings)) == 1 + 3 * 4 + 1
 
-    response = admin_client.post(reverse("admin:images_image_delete", args=[image.pk]), {"post": "yes"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse("admin:images_image_delete", args=[image.pk]), {"post": "yes"})
 
     assert response.status_code == 302
     assert not Image.objects.exists()
@@ -380,3 +386,104 @@ def test_image_change_page_lists_articles_using_it(admin_client):
     assert f'<li><a href="{published.get_admin_url()}">Xi in Moscow</a> (Published)</li>' in html
     assert f'<li><a href="{draft.get_admin_url()}">Putin replies</a> (Draft)</li>' in html
     assert "Unrelated story" not in html
+
+
+# AVIF and the share crop ----------------------------------------------------------------------
+
+
+def stored_image(url):
+    name = url.removeprefix(default_storage.url(""))
+    with default_storage.open(name) as stored, PILImage.open(stored) as made:
+        made.load()
+        return made
+
+
+def test_saving_an_image_makes_avif_renditions_at_every_width():
+    """AVIF copies are made on save beside WebP and JPEG, at the same widths and sizes."""
+    image = make_image(width=1500, height=1000)
+
+    renditions = renditions_for(image)
+
+    assert [r.width for r in renditions.avif] == [320, 640, 960, 1280, 1500]
+    for rendition in renditions.avif:
+        made = stored_image(rendition.url)
+        assert made.format == "AVIF"
+        assert made.size == (rendition.width, rendition.height)
+
+
+def two_halves(width=3000, height=600):
+    """A JPEG upload whose left half is red and right half blue."""
+    picture = PILImage.new("RGB", (width, height), (220, 0, 0))
+    picture.paste((0, 0, 220), (width // 2, 0, width, height))
+    buffer = io.BytesIO()
+    picture.save(buffer, "JPEG", quality=95)
+    return SimpleUploadedFile("halves.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_share_crop_is_1200_by_630_and_centred_by_default():
+    """Without a focal point set, the share crop is the middle of the image, at 1200×630."""
+    image = make_image(file=two_halves())
+
+    crop = stored_image(image.renditions.share.url)
+
+    assert crop.format == "JPEG"
+    assert crop.size == (1200, 630)
+    left, right = crop.getpixel((50, 315)), crop.getpixel((1150, 315))
+    assert left[0] > 150 and left[2] < 80  # red on the left
+    assert right[2] > 150 and right[0] < 80  # blue on the right
+
+
+def test_share_crop_keeps_the_focal_point_in_frame():
+    """A focal point near the right edge gives a crop taken from the right: all blue."""
+    image = make_image(file=two_halves(), focal_x=0.95, focal_y=0.5)
+
+    crop = stored_image(image.renditions.share.url)
+
+    for x in (5, 600, 1195):
+        red, _, blue = crop.getpixel((x, 315))
+        assert blue > 150 and red < 80, x
+
+
+def test_moving_the_focal_point_in_the_admin_makes_a_new_share_crop(admin_client, settings):
+    """Saving a new focal point replaces the share crop (under a new URL) and leaves other renditions alone."""
+    image = make_image(file=two_halves())
+    old_share = image.renditions.share.url
+
+    response = admin_client.post(change_url(image), image_data(focal_x="0.05", focal_y="0.5"))
+
+    assert response.status_code == 302, form_errors(response)
+    image.refresh_from_db()
+    assert image.renditions.share.url != old_share
+    red, _, blue = stored_image(image.renditions.share.url).getpixel((1195, 315))
+    assert red > 150 and blue < 80
+    assert media_files(settings) == sorted([image.file.name, *rendition_files(image)])
+
+
+def test_make_renditions_command_backfills_missing_avif(capsys):
+    """`make_renditions --missing` writes the AVIF copies an older image lacks, and skips complete ones."""
+    image = make_image(width=700, height=400)
+    complete = make_image(width=700, height=400)
+    for rendition in image.renditions.avif:
+        default_storage.delete(rendition.url.removeprefix(default_storage.url("")))
+
+    from django.core.management import call_command
+
+    call_command("make_renditions", "--missing")
+
+    assert all(stored_image(r.url).format == "AVIF" for r in image.renditions.avif)
+    output = capsys.readouterr().out
+    assert f"image {image.pk}\n" in output and f"image {complete.pk}\n" not in output
+
+
+def test_image_change_page_offers_the_focal_point_picker_and_share_preview(admin_client):
+    """The change form has a clickable preview wired to focal-point.js, the number fields, and the share crop."""
+    image = make_image(width=1500, height=1000)
+
+    response = admin_client.get(change_url(image))
+
+    content = response.content.decode()
+    assert 'data-focal-point' in content
+    assert "js/focal-point.js" in content and "css/admin-images.css" in content
+    assert 'name="focal_x"' in content and 'name="focal_y"' in content
+    assert f'src="{image.renditions.share.url}"' in content
+    assert ' style="' not in content.split('data-focal-point', 1)[1].split("</div>", 1)[0]

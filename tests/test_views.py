@@ -417,20 +417,29 @@ def article_with(n):
 
 def test_article_page_queries_do_not_grow_with_tags_or_authors(client):
     one, thirty = article_with(1), article_with(30)
-    # article + authors + people + places + events
-    assert queries_for(client, one.get_absolute_url()) == 5
-    assert queries_for(client, thirty.get_absolute_url()) == 5
+    for _ in range(5):  # related stories to show, each with its own image, section and authors
+        make_article(
+            people=["Person 0"], places=["Place 0"], events=["Event 0"],
+            lead_image=make_image(), section=make_section(), authors=[make_author()],
+        )
+    # article + authors + people + places + events + related stories
+    assert queries_for(client, one.get_absolute_url()) == 6
+    assert queries_for(client, thirty.get_absolute_url()) == 6
+    assert len(client.get(thirty.get_absolute_url()).context["related_articles"]) == 4
 
 
 def test_tag_page_queries_do_not_grow_with_articles(client):
     image, section, author = make_image(), make_section(), make_author()
     make_article(people=["Few"], lead_image=image, section=section, authors=[author])
     for _ in range(50):
-        make_article(people=["Many"], lead_image=image, section=section, authors=[author, make_author()])
-    # tag + page of articles + their authors (the count is cached: articles/pagination.py)
-    assert queries_for(client, "/people/few/") == 3
-    assert queries_for(client, "/people/many/") == 3
-    assert queries_for(client, "/people/many/?page=3") == 3
+        make_article(
+            people=["Many", f"Companion {_}"], places=["Often"], lead_image=image, section=section,
+            authors=[author, make_author()],
+        )
+    # tag + page of articles + their authors + the tags most often with it (the count is cached)
+    assert queries_for(client, "/people/few/") == 4
+    assert queries_for(client, "/people/many/") == 4
+    assert queries_for(client, "/people/many/?page=3") == 4
 
 
 def test_home_and_index_queries_are_fixed(client):

@@ -5,7 +5,7 @@ register = template.Library()
 
 @register.inclusion_tag("images/picture.html")
 def picture(image, sizes="100vw", loading="lazy", css_class=""):
-    """A responsive <picture> for a library image: WebP sources, JPEG fallback, width/height set.
+    """A responsive <picture> for a library image: AVIF and WebP sources, JPEG fallback, width/height set.
 
     Pass loading="eager" for the lead image so the browser fetches it first.
     """

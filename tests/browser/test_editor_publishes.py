@@ -6,6 +6,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+from tests.browser.conftest import sign_in
+
 TITLE = "Xi and Putin meet in Moscow"
 DEK = "Two leaders, one long table and a carefully worded joint statement."
 BODY = "The talks in the Kremlin ran past midnight."
@@ -31,14 +33,9 @@ def test_editor_writes_and_publishes_article_reader_follows_person_link(
 ):
     django_user_model.objects.create_superuser(USERNAME, "editor@example.com", PASSWORD)
     wait = WebDriverWait(browser, 15)
-    browser.delete_all_cookies()
 
     # The editor signs in through the admin's login form.
-    browser.get(f"{live_server.url}/admin/")
-    browser.find_element(By.ID, "id_username").send_keys(USERNAME)
-    browser.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form input[type=submit]").click()
-    wait.until(EC.presence_of_element_located((By.ID, "user-tools")))
+    sign_in(browser, live_server, USERNAME, PASSWORD)
 
     # …writes the article: the admin's JS fills the slug from the title.
     browser.get(f"{live_server.url}/admin/articles/article/add/")

@@ -1,0 +1,116 @@
+"""The page cache: anonymous pages served whole from the cache, never stale.
+
+It sits right after WhiteNoise, so a hit costs one cache round trip (see versions.py) and
+skips sessions, authentication, CSRF, the URL resolver, the view and the database.
+A page is stored with the content version it was rendered under and served only while
+that version is current; any change to content retires the version everywhere.
+
+Never read nor filled: requests that are not GET/HEAD, carry the session cookie or an
+Authorization header, or ask for an excluded path (the admin, previews, the health
+check). Never stored: anything but a 200, responses that set cookies or say
+private/no-store/no-cache, and responses that vary on a cookie the request carried.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+
+from . import versions
+
+HEADER = "X-Page-Cache"
+UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE or not self.may_read(request):
+            with versions.request_scope():
+                response = self.get_response(request)
+            is_personal = settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+            if is_personal and "Cache-Control" not in response:
+                # Made for one signed-in person: no shared cache (or CDN) may keep it.
+                patch_cache_control(response, private=True)
+            return response
+
+        key = self.key(request)
+        version, values = versions.current(key)
+        entry = values.get(key)
+        if entry is not None and entry[0] == version.token:
+            _, status, headers, content = entry
+            response = HttpResponse(content, status=status, headers=dict(headers))
+            response[HEADER] = "hit"
+        else:
+            with versions.request_scope(version):  # rendering reuses this read
+                response = self.get_response(request)
+            if self.may_store(request, response):
+                self.make_public(response, version)
+                entry = (version.token, response.status_code, tuple(response.items()), response.content)
+                versions.cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+                response[HEADER] = "miss"
+            else:
+                return response
+        if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
+            return get_conditional_response(
+                request,
+                etag=response["ETag"],
+                last_modified=int(version.changed_at.timestamp()),
+                response=response,
+            )
+        return response
+
+    @staticmethod
+    def may_read(request):
+        return (
+            request.method in ("GET", "HEAD")
+            and "HTTP_AUTHORIZATION" not in request.META
+            and not request.path_info.startswith(tuple(settings.PAGE_CACHE_EXCLUDED_PATHS))
+            and (not request.META.get("HTTP_COOKIE") or settings.SESSION_COOKIE_NAME not in request.COOKIES)
+        )
+
+    @staticmethod
+    def key(request):
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        return f"holr:page:{versions.release()}:{hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()}"
+
+    @staticmethod
+    def may_store(request, response):
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        if any(directive in cache_control for directive in UNCACHEABLE_DIRECTIVES):
+            return False
+        vary = {header.strip().lower() for header in response.get("Vary", "").split(",") if header.strip()}
+        if vary - {"cookie"}:
+            return False
+        # A page that read the session or CSRF cookie is the same for everyone only if
+        # this request carried no cookie at all.
+        return not ("cookie" in vary and request.META.get("HTTP_COOKIE"))
+
+    @staticmethod
+    def make_public(response, version):
+        """Headers for browsers and CDNs: validators, and a public freshness lifetime."""
+        if "ETag" not in response:
+            digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+            response["ETag"] = f'"{digest}"'
+        response["Last-Modified"] = http_date(version.changed_at.timestamp())
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PAGE_CACHE_MAX_AGE,
+            s_maxage=settings.PAGE_CACHE_S_MAXAGE,
+            stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+        )
+        # Stored only when the page does not depend on cookies (may_store): the same
+        # page for every reader, so CDNs need not split their cache by cookie.
+        if "Vary" in response:
+            rest = [h.strip() for h in response["Vary"].split(",") if h.strip().lower() != "cookie"]
+            if rest:
+                response["Vary"] = ", ".join(rest)
+            else:
+                del response["Vary"]

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from search.documents import rebuild_index
+
+
+class Command(BaseCommand):
+    help = (
+        "Rebuilds the search index from every published article (scheduled ones included). "
+        "Run it after importing or restoring data by a path that sends no model signals "
+        "(loaddata, a database restore, bulk_create, raw SQL). Readers see the old index until it finishes."
+    )
+
+    def handle(self, *args, **options):
+        count = rebuild_index()
+        self.stdout.write(f"Indexed {count} published article{'s' if count != 1 else ''}.")

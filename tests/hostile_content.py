@@ -1,0 +1,47 @@
+"""The XSS corpus (tests/fixtures/xss.txt) and a magazine made of it, for the XSS tests."""
+
+from pathlib import Path
+
+from images.models import Image
+from tests.builders import make_article, make_author, make_image, make_section
+
+XSS_FILE = Path(__file__).parent / "fixtures" / "xss.txt"
+
+
+def load_payloads():
+    lines = XSS_FILE.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+PAYLOADS = load_payloads()
+
+
+def make_hostile_magazine():
+    """One published article per payload, with the payload in every field a person types.
+
+    Title, dek, body, caption, the lead image's alt text and credit, a person, a place
+    and an event named after it, and an author whose bio (and a section whose
+    description) is it. Returns the articles in payload order.
+    """
+    section = make_section(name="<b onmouseover=window.__xss()>News</b>", slug="news",
+                           description=PAYLOADS[0])
+    # One real upload with renditions; the other library entries share its file, so the
+    # pages render full <picture> elements without 80 more uploads.
+    original = make_image(alt=PAYLOADS[0], credit=PAYLOADS[0])
+    images = [original] + Image.objects.bulk_create(
+        Image(file=original.file.name, width=original.width, height=original.height,
+              alt=payload[:300], credit=payload[:200])
+        for payload in PAYLOADS[1:]
+    )
+    articles = []
+    for n, (payload, image) in enumerate(zip(PAYLOADS, images)):
+        author = make_author(name=f"Writer {n} {payload}"[:150], slug=f"writer-{n}", bio=payload)
+        name = payload[:100]
+        articles.append(
+            make_article(
+                title=payload[:200], slug=f"hostile-{n}", dek=payload[:400], body=payload,
+                caption=payload[:500], lead_image=image, section=section, authors=[author],
+                people=[name], places=[name], events=[name],
+            )
+        )
+    return articles
