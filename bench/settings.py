@@ -16,3 +16,7 @@ STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", STATIC_ROOT)  # noqa: F405
 # wrk requests pages that may not exist yet (search, feeds, sitemaps land separately):
 # one "Not Found" line per request would drown the table.
 LOGGING["loggers"]["django.request"] = {"handlers": ["console"], "level": "ERROR", "propagate": False}  # noqa: F405
+
+# The floor pages measure serving without HOLR's work: the page cache must not keep them
+# (a cached floor would be the page cache's own hit path, and every ratio would be ~1).
+PAGE_CACHE_EXCLUDED_PATHS = [*PAGE_CACHE_EXCLUDED_PATHS, "/bench/"]  # noqa: F405
