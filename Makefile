@@ -16,7 +16,7 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test screenshots chromium clean bench loadtest
+.PHONY: run test screenshots chromium wrk clean bench loadtest
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
@@ -33,7 +33,7 @@ screenshots: $(DEV_STAMP) chromium
 
 # Extra options with LOADTEST_ARGS, e.g. LOADTEST_ARGS="--duration 30 --database-url postgres://…".
 LOADTEST_ARGS ?=
-loadtest: $(DEV_STAMP)
+loadtest: $(DEV_STAMP) wrk
 	$(PY) bench/load.py $(LOADTEST_ARGS)
 
 # The virtualenv, and one stamp per requirements file: pip runs again only when
@@ -49,24 +49,29 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt | $(PY)
 	$(PY) -m pip install -r requirements-dev.txt
 	touch $@
 
-# Debian's Chromium and its driver, for the browser tests and the screenshots.
-# Installs them when we are root or have passwordless sudo; otherwise says how.
-chromium:
-	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then \
-		exit 0; \
-	elif [ "$$(id -u)" = 0 ]; then \
-		echo "Installing Chromium and chromedriver (apt packages chromium, chromium-driver)..."; \
-		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver; \
+# Debian packages the tests and benchmarks drive: Chromium and its driver (browser tests,
+# screenshots), wrk (bench, loadtest). Installed when we are root or have passwordless
+# sudo; otherwise the one command to run is printed.
+APT_INSTALL = \
+	if [ "$$(id -u)" = 0 ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(1); \
 	elif sudo -n true 2>/dev/null; then \
-		echo "Installing Chromium and chromedriver with sudo (apt packages chromium, chromium-driver)..."; \
-		sudo apt-get update && sudo apt-get install -y chromium chromium-driver; \
+		sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y $(1); \
 	else \
-		echo "The browser tests need Chromium and chromedriver. Install them with:" >&2; \
+		echo "Needed: Debian packages $(1). Install them with:" >&2; \
 		echo "" >&2; \
-		echo "    sudo apt-get install -y chromium chromium-driver" >&2; \
+		echo "    sudo apt-get install -y $(1)" >&2; \
 		echo "" >&2; \
 		exit 1; \
 	fi
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
+		echo "Installing Chromium and chromedriver (apt packages chromium, chromium-driver)..."; \
+		$(call APT_INSTALL,chromium chromium-driver); }
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (apt package wrk)..."; $(call APT_INSTALL,wrk); }
 
 clean:
 	rm -rf .pytest_cache staticfiles
@@ -76,5 +81,5 @@ clean:
 # `make bench ARGS=--quick` for a 30-second run; fill a database first with
 # `manage.py populate --articles 100000` (see README "Benchmarks").
 ARGS ?=
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) wrk
 	$(PY) bench/run.py $(ARGS)
