@@ -23,12 +23,21 @@ class TagLink:
         return reverse("articles:tag", kwargs={"vocabulary": self.vocabulary, "slug": self.slug})
 
 
+# Counted over the tag's newest articles: what it goes with now, at a cost that stays
+# flat for a tag on 40,000 articles.
+OFTEN_WITH_ARTICLES = 500
+
+
 def often_with(tag, limit=OFTEN_WITH):
     """People, places and events most often on the same published articles as `tag`, in one query.
 
-    Most shared articles first, then by name; `tag` itself is never among them.
+    Counted over the tag's OFTEN_WITH_ARTICLES newest articles (by id, read backwards off
+    the (tag, article) index); most shared first, then by name; never `tag` itself.
     """
-    articles = Article.objects.published().filter(**{tag.vocabulary: tag}).values("pk")
+    newest = tag.tagged_articles.model.objects.filter(tag=tag).order_by("-content_object_id")
+    articles = Article.objects.published().filter(
+        pk__in=newest.values("content_object_id")[:OFTEN_WITH_ARTICLES]
+    ).values("pk")
     parts = []
     for vocabulary in VOCABULARIES.values():
         tags = vocabulary.model.objects.filter(tagged_articles__content_object__in=articles)

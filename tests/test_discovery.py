@@ -53,6 +53,19 @@ def test_related_stories_are_only_published_ones(client):
     assert related_titles(client, article) == ["Visible"]
 
 
+def test_related_candidates_are_each_shared_tags_newest_articles(client, monkeypatch):
+    """A tag on thousands of articles offers only its newest as candidates; a rarer tag still finds its own."""
+    monkeypatch.setattr("articles.querysets.RELATED_CANDIDATES_PER_TAG", 2)
+    make_article(title="Old summit", people=["Xi Jinping", "Li Qiang"])
+    for n in range(3):
+        make_article(title=f"Older Xi story {n}", people=["Xi Jinping"])
+    make_article(title="Newest Xi story", people=["Xi Jinping"])
+    article = make_article(title="Xi and Li", people=["Xi Jinping", "Li Qiang"])
+    # Xi Jinping's two newest taggings (the article itself and the newest story), and Li
+    # Qiang's: the old summit, which shares both and so comes first.
+    assert related_titles(client, article) == ["Old summit", "Newest Xi story"]
+
+
 def test_related_stories_show_at_the_foot_of_the_article(client):
     article = make_article(title="Subject", people=["Ada Lovelace"])
     other = make_article(title="A related story", people=["Ada Lovelace"])
@@ -96,6 +109,15 @@ def test_often_with_counts_published_articles_only(client):
     response = client.get("/people/vladimir-putin/")
     assert [tag.name for tag in response.context["often_with"]] == ["Moscow"]
     assert "Secret Dacha" not in response.content.decode()
+
+
+def test_often_with_counts_the_tags_newest_articles(client, monkeypatch):
+    monkeypatch.setattr("articles.discovery.OFTEN_WITH_ARTICLES", 2)
+    make_article(people=["Xi Jinping"], places=["Beijing"])
+    make_article(people=["Xi Jinping"], places=["Moscow"])
+    make_article(people=["Xi Jinping"], places=["Moscow"])
+    response = client.get("/people/xi-jinping/")
+    assert [tag.name for tag in response.context["often_with"]] == ["Moscow"]
 
 
 def test_tag_seen_alone_offers_nothing(client):
