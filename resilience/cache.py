@@ -14,7 +14,7 @@ import functools
 import logging
 import time
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("holr.cache")
@@ -50,9 +50,23 @@ def miss_for_incr(key, delta=1, version=None):
     raise ValueError(f"Key '{key}' not found (the cache is unavailable).")
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis for every cache call, which costs about as
+    much as serving a cached page; one per connection pool serves every call (a Redis
+    client is thread-safe: each command takes a connection from the pool)."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if pool not in clients:
+            clients[pool] = self._client(connection_pool=pool)
+        return clients[pool]
+
+
 class FaultTolerantRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
         self.retry_after = float(params.get("RETRY_AFTER", 5))
         self._down_until = 0.0
         self._down_since = None

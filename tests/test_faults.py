@@ -282,3 +282,11 @@ def test_a_rolled_back_replacement_keeps_the_old_file(admin_client, settings):
     image.refresh_from_db()
     assert image.width == 700
     assert media_files(settings) == before
+
+
+def test_the_redis_cache_builds_one_client_per_pool_not_one_per_call():
+    from resilience.cache import FaultTolerantRedisCache
+
+    cache = FaultTolerantRedisCache("redis://127.0.0.1:1/0", {})  # never connected to here
+    assert cache._cache.get_client() is cache._cache.get_client()
+    assert cache._cache.get_client(write=True) is cache._cache.get_client()
