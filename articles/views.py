@@ -10,6 +10,7 @@ from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
+from pagecache import versions
 from resilience.middleware import UNAVAILABLE, service_unavailable
 
 from .discovery import often_with
@@ -108,7 +109,12 @@ class TagView(SubjectArticleListView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            vocabulary=self.vocabulary, often_with=often_with(self.subject), **kwargs
+            vocabulary=self.vocabulary,
+            # Kept until content changes, like the related stories under an article.
+            often_with=versions.remembered(
+                f"holr:often-with:{self.vocabulary.key}:{self.subject.pk}", lambda: often_with(self.subject)
+            ),
+            **kwargs,
         )
 
     def dispatch(self, request, *args, **kwargs):
@@ -187,14 +193,26 @@ class ArticleDetailView(DetailView):
             if response is None:
                 raise
             return response
+
     def get_context_data(self, **kwargs):
-        # One query; the teasers show no byline, so no authors to fetch.
-        related = (
+        return super().get_context_data(related_articles=related_articles(self.object), **kwargs)
+
+
+def related_articles(article):
+    """The related stories under `article`: one query, then kept until content changes.
+
+    The teasers show no byline, so there are no authors to fetch. The list is kept under
+    the content version (pagecache/versions.py): any change readers could see, a
+    scheduled article coming due included, makes it again.
+    """
+    return versions.remembered(
+        f"holr:related:{article.pk}",
+        lambda: list(
             Article.objects.published()
-            .related_to(self.object)
+            .related_to(article)
             .select_related("section", "lead_image")[:RELATED_ARTICLES]
-        )
-        return super().get_context_data(related_articles=list(related), **kwargs)
+        ),
+    )
 
 
 def server_error(request):
