@@ -6,7 +6,7 @@ and tags and authors with at least one of them. Every address is on SITE_URL.
 """
 
 from datetime import timedelta
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
@@ -16,6 +16,8 @@ from django.db.models.functions import Greatest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_safe
 
 from .links import absolute_url
@@ -27,6 +29,8 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
 # Share links for unpublished work (DESIGN.md): never for crawlers.
 PREVIEW_PREFIX = "/preview/"
+# What reverse() leaves unquoted in a path (django.urls.resolvers does the same).
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
 class SiteSitemap(Sitemap):
@@ -56,6 +60,15 @@ class ArticleSitemap(SiteSitemap):
             .only("slug")
             .order_by("published_at", "pk")
         )
+
+    def location(self, article):
+        # Article.get_absolute_url() without a reverse() per row: 50,000 of them were a
+        # third of a full sitemap page's time. Same quoting as reverse() (a test checks).
+        return f"{self.article_prefix}{quote(article.slug, safe=URL_SAFE)}/"
+
+    @cached_property
+    def article_prefix(self):
+        return reverse("articles:detail", kwargs={"slug": "-"})[:-2]
 
 
 class TagSitemap(SiteSitemap):

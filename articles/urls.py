@@ -28,7 +28,13 @@ urlpatterns = [
     path("<vocabulary:vocabulary>/<uslug:slug>/feed/atom/", feeds.TagAtom(), name="tag-feed-atom"),
     # For search engines.
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
-    path("sitemap-<slug:section>.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap-section"),
+    # A lean template (no whitespace pass, no language alternates, which HOLR has none of).
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemap,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/urlset.xml"},
+        name="sitemap-section",
+    ),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Status
+from articles.links import absolute_url
 from articles.sitemaps import ArticleSitemap
 from tests.builders import make_article, make_author, make_section
 
@@ -154,3 +155,15 @@ def test_unknown_sitemap_or_page_is_404(client, published):
     assert client.get("/sitemap-nothing.xml").status_code == 404
     assert client.get("/sitemap-articles.xml?p=9").status_code == 404
     assert client.get("/sitemap-articles.xml?p=abc").status_code == 404
+
+
+def test_article_sitemap_addresses_are_exactly_the_articles_own(client):
+    """The sitemap builds article URLs without reverse(); they must match get_absolute_url()."""
+    articles = [
+        make_article(title="Plain", slug="plain"),
+        make_article(title="习近平 in Moscow", slug="习近平-in-moscow"),
+        make_article(title="Zürich", slug="zürich-vote"),
+    ]
+    root = xml(client, reverse("articles:sitemap-section", kwargs={"section": "articles"}))
+    locations = {element.text for element in root.iter() if element.tag.endswith("}loc")}
+    assert locations == {absolute_url(article.get_absolute_url()) for article in articles}
