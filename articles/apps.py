@@ -6,4 +6,15 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Magazine"
 
     def ready(self):
+        from django.urls import register_converter
+
+        from pagecache import versions
+
         from . import checks, redirects  # noqa: F401  (deploy checks; old addresses: 301s and 410s)
+        from .converters import UnicodeSlugConverter, VocabularyConverter
+
+        # Registered here, not in urls.py: other apps' URLconfs (feeds) use them too.
+        register_converter(UnicodeSlugConverter, "uslug")
+        register_converter(VocabularyConverter, "vocabulary")
+        # Scheduled articles go live without a save: the page cache moves on at their time.
+        versions.register_schedule(self.get_model("Article").objects.next_publication_after)

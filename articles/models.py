@@ -330,7 +330,7 @@ class PreviewLink(models.Model):
         return f"Share link for “{self.article}”" + (f" ({self.note})" if self.note else "")
 
     def get_absolute_url(self):
-        return reverse("articles:preview", kwargs={"token": self.token})
+        return reverse("editorial:preview", kwargs={"token": self.token})
 
     @property
     def token(self):

@@ -40,6 +40,11 @@ class ArticleQuerySet(models.QuerySet):
         from .models import Status
 
         return self.filter(status=Status.PUBLISHED, published_at__gt=moment)
+
+    def next_publication_after(self, moment):
+        """When the next scheduled article after `moment` goes live, or None."""
+        return self.scheduled_after(moment).order_by("published_at").values_list("published_at", flat=True).first()
+
     def related_to(self, article):
         """Articles sharing the most people, places and events with `article`, newest first on ties.
 

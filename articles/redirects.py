@@ -17,7 +17,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect, render
 
 from .models import Article, ArticleRedirect, DeletedArticle, TagRedirect
-from .signals import content_changed
+from holr.signals import content_changed
 from .vocabularies import VOCABULARIES
 
 

@@ -1,17 +1,13 @@
-import sys
 import unicodedata
 
-from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import Lower
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template import loader
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from pagecache import versions
-from resilience.middleware import UNAVAILABLE, service_unavailable
 
 from .discovery import often_with
 from .models import Article, Author, Section
@@ -213,11 +209,3 @@ def related_articles(article):
             .select_related("section", "lead_image")[:RELATED_ARTICLES]
         ),
     )
-
-
-def server_error(request):
-    """The 500 page, in the site's design, rendered without touching the database."""
-    if isinstance(sys.exc_info()[1], UNAVAILABLE):  # raised outside a view, e.g. in a middleware
-        return service_unavailable()
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))

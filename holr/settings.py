@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "security",
     "revisions",
     "search",
+    "editorial",
+    "syndication",
+    "backups",
+    "demo",
 ]
 
 MIDDLEWARE = [

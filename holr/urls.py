@@ -11,6 +11,8 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("search/", include("search.urls")),
+    path("", include("syndication.urls")),
+    path("", include("editorial.urls")),
     path("", include("articles.urls")),
 ]
 
@@ -18,4 +20,4 @@ if settings.DEBUG:
     # Local development only; in production the web server or a CDN serves media.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler500 = "articles.views.server_error"
+handler500 = "resilience.views.server_error"

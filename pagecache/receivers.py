@@ -1,7 +1,7 @@
 """Anything readers may see changed: bump the content version (see versions.py).
 
 Generic on purpose: every model of the apps that hold reader-visible content, and the
-tag through models' m2m changes, plus `articles.signals.content_changed` for changes that
+tag through models' m2m changes, plus `holr.signals.content_changed` for changes that
 send no model signals (queryset update(), bulk_create, raw SQL). A new model in one of
 these apps (feeds, search, revisions, slug redirects...) is covered without more work.
 """
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from articles.signals import content_changed
+from holr.signals import content_changed
 
 from . import versions
 

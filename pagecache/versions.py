@@ -177,15 +177,19 @@ def _successor(token, scheduled_at):
     return hashlib.sha256(f"{token}|{scheduled_at.isoformat()}".encode()).hexdigest()[:16]
 
 
-def _next_scheduled_after(moment):
-    from articles.models import Article
+# What goes live by itself at a time (scheduled articles): each app with such content
+# registers a function `moment -> the next such time after it, or None` when it is ready
+# (articles/apps.py), so the cache depends on no content app.
+_schedules = []
 
-    return (
-        Article.objects.scheduled_after(moment)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+
+def register_schedule(next_after):
+    if next_after not in _schedules:
+        _schedules.append(next_after)
+
+
+def _next_scheduled_after(moment):
+    return min(filter(None, (next_after(moment) for next_after in _schedules)), default=None)
 
 
 # A shared cache

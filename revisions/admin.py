@@ -1,6 +1,6 @@
 """The article admin's history: revisions on every save, no lost edits, compare and restore.
 
-ArticleHistoryMixin is mixed into articles.admin.ArticleAdmin. It replaces the admin's
+ArticleHistoryMixin is mixed into editorial.admin.articles.ArticleAdmin. It replaces the admin's
 "History" page with the article's revisions, adds compare and restore pages under it,
 and guards the change form against overwriting a save made after it was opened.
 """

@@ -11,7 +11,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from articles.models import Article, Event, Person, Place, TaggedEvent, TaggedPerson, TaggedPlace
-from articles.signals import content_changed
+from holr.signals import content_changed
 
 from .documents import articles_tagged, index_articles, rebuild_index
 

@@ -51,7 +51,7 @@ def _pages(search_terms):
 
 
 def _feeds(search_terms):
-    surfaces = [Surface(reverse("articles:feed"), FEED), Surface(reverse("articles:feed-atom"), FEED)]
+    surfaces = [Surface(reverse("syndication:feed"), FEED), Surface(reverse("syndication:feed-atom"), FEED)]
     surfaces += [
         Surface(f"{subject.get_absolute_url()}{suffix}", FEED, is_public=visible)
         for subject, visible in _subjects()
@@ -61,7 +61,7 @@ def _feeds(search_terms):
 
 
 def _sitemaps(search_terms):
-    return [Surface(reverse("articles:sitemap"), SITEMAP), Surface(reverse("articles:news-sitemap"), SITEMAP)]
+    return [Surface(reverse("syndication:sitemap"), SITEMAP), Surface(reverse("syndication:news-sitemap"), SITEMAP)]
 
 
 def _search(search_terms):

@@ -22,7 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from articles.backups import DERIVED, MADE_BY_MIGRATE
+from backups.archive import DERIVED, MADE_BY_MIGRATE
 from articles.models import Article, Status
 from tests.builders import make_article, make_author, make_image, make_section
 
@@ -332,7 +332,7 @@ def test_a_backup_that_fails_to_load_changes_nothing_even_with_force(tmp_path, d
 
 
 def test_help_says_what_each_command_does():
-    from articles.management.commands import backup, restore
+    from backups.management.commands import backup, restore
 
     backup_help = backup.Command().create_parser("manage.py", "backup").format_help()
     restore_help = restore.Command().create_parser("manage.py", "restore").format_help()

@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from articles import demo
-from articles.management.commands import load_demo
+from demo import stories as demo
+from demo.management.commands import load_demo
 from articles.models import (
     Article,
     ArticleAuthor,

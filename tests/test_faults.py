@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.urls import reverse
 
-from articles.admin import ArticleAdmin
+from editorial.admin.articles import ArticleAdmin
 from articles.models import Article, Section
 from images.admin import ImageAdmin
 from images.models import Image

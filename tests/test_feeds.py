@@ -62,16 +62,16 @@ def subject_feed_urls(story):
         Place.objects.get(name="Moscow"),
         Event.objects.get(name="Xi's 2023 state visit to Moscow"),
     ]
-    from articles.feeds import feeds_for
+    from syndication.feeds import feeds_for
 
     return [url for subject in subjects for url in feeds_for(subject)]
 
 
 def all_feed_urls(story):
-    return [reverse("articles:feed"), reverse("articles:feed-atom"), *subject_feed_urls(story)]
+    return [reverse("syndication:feed"), reverse("syndication:feed-atom"), *subject_feed_urls(story)]
 
 
-@pytest.mark.parametrize("name, version", [("articles:feed", "rss20"), ("articles:feed-atom", "atom10")])
+@pytest.mark.parametrize("name, version", [("syndication:feed", "rss20"), ("syndication:feed-atom", "atom10")])
 def test_site_feed_items_carry_every_field(client, story, name, version):
     """Title, link, stable id, dek, full body, every author, dates, lead image and tags, in RSS and Atom."""
     response, feed = parse(client, reverse(name))
@@ -104,11 +104,11 @@ def test_site_feed_items_carry_every_field(client, story, name, version):
 
 def test_feed_guid_stays_when_the_slug_changes(client, story):
     """Readers do not see an article twice after an editor renames its slug."""
-    _, before = parse(client, reverse("articles:feed"))
+    _, before = parse(client, reverse("syndication:feed"))
     story.slug = "putin-and-xi-in-moscow"
     story.save()
 
-    _, after = parse(client, reverse("articles:feed"))
+    _, after = parse(client, reverse("syndication:feed"))
 
     assert after.entries[0].id == before.entries[0].id
     assert after.entries[0].link == f"{SITE}/articles/putin-and-xi-in-moscow/"
@@ -117,7 +117,7 @@ def test_feed_guid_stays_when_the_slug_changes(client, story):
 def test_unsigned_article_is_credited_to_the_magazine(client):
     make_article(title="Editorial")
 
-    for name in ("articles:feed", "articles:feed-atom"):
+    for name in ("syndication:feed", "syndication:feed-atom"):
         _, feed = parse(client, reverse(name))
         assert [author.name for author in feed.entries[0].authors] == ["HOLR Magazine"]
 
@@ -127,7 +127,7 @@ def test_feeds_show_the_twenty_newest(client):
     for n in range(25):
         make_article(title=f"Story {n}", published_at=now - timedelta(hours=n + 1))
 
-    _, feed = parse(client, reverse("articles:feed"))
+    _, feed = parse(client, reverse("syndication:feed"))
 
     assert [entry.title for entry in feed.entries] == [f"Story {n}" for n in range(20)]
 
@@ -149,12 +149,12 @@ def test_subject_feeds_hold_only_that_subjects_articles(client, story):
     for url in subject_feed_urls(story):
         _, feed = parse(client, url)
         assert "Elsewhere" not in [entry.title for entry in feed.entries], url
-    _, feed = parse(client, reverse("articles:tag-feed", kwargs={"vocabulary": "people", "slug": "someone-else"}))
+    _, feed = parse(client, reverse("syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "someone-else"}))
     assert [entry.title for entry in feed.entries] == [other.title]
 
 
 def test_subject_feed_has_the_subjects_title_and_page(client, story):
-    _, feed = parse(client, reverse("articles:tag-feed-atom", kwargs={"vocabulary": "people", "slug": "vladimir-putin"}))
+    _, feed = parse(client, reverse("syndication:tag-feed-atom", kwargs={"vocabulary": "people", "slug": "vladimir-putin"}))
 
     assert feed.feed.title == "Vladimir Putin · HOLR Magazine"
     assert feed.feed.link == f"{SITE}/people/vladimir-putin/"
@@ -163,16 +163,16 @@ def test_subject_feed_has_the_subjects_title_and_page(client, story):
 def test_feed_of_a_tag_or_author_known_only_from_unpublished_work_is_404(client):
     make_article(status=Status.DRAFT, people=["Secret Source"], authors=[make_author(slug="ghost")])
 
-    assert client.get(reverse("articles:tag-feed", kwargs={"vocabulary": "people", "slug": "secret-source"})).status_code == 404
-    assert client.get(reverse("articles:author-feed", kwargs={"slug": "ghost"})).status_code == 404
-    assert client.get(reverse("articles:section-feed", kwargs={"slug": "nope"})).status_code == 404
+    assert client.get(reverse("syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "secret-source"})).status_code == 404
+    assert client.get(reverse("syndication:author-feed", kwargs={"slug": "ghost"})).status_code == 404
+    assert client.get(reverse("syndication:section-feed", kwargs={"slug": "nope"})).status_code == 404
     assert client.get("/people/nobody/feed/atom/").status_code == 404
 
 
 def test_empty_section_has_an_empty_feed(client):
     make_section(slug="culture")
 
-    _, feed = parse(client, reverse("articles:section-feed", kwargs={"slug": "culture"}))
+    _, feed = parse(client, reverse("syndication:section-feed", kwargs={"slug": "culture"}))
 
     assert feed.entries == []
 
@@ -224,7 +224,7 @@ def test_feed_body_links_are_absolute_and_the_body_is_sanitized_again(client):
     # A raw update bypasses Article.save() and its sanitizer.
     type(article).objects.filter(pk=article.pk).update(body=article.body + '<script>alert(1)</script><img src=x onerror=alert(1)>')
 
-    for name in ("articles:feed", "articles:feed-atom"):
+    for name in ("syndication:feed", "syndication:feed-atom"):
         response, feed = parse(client, reverse(name))
         body = feed.entries[0].content[0].value
         assert f'<a href="{SITE}/people/xi-jinping/" rel="noopener">Xi</a>' in body
@@ -236,7 +236,7 @@ def test_feed_body_links_are_absolute_and_the_body_is_sanitized_again(client):
 def test_unicode_tag_has_a_working_feed(client):
     make_article(title="State visit", people=["习近平"])
 
-    _, feed = parse(client, reverse("articles:tag-feed", kwargs={"vocabulary": "people", "slug": "习近平"}))
+    _, feed = parse(client, reverse("syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "习近平"}))
 
     assert [entry.title for entry in feed.entries] == ["State visit"]
     assert feed.feed.link == f"{SITE}/people/%E4%B9%A0%E8%BF%91%E5%B9%B3/"
@@ -246,7 +246,7 @@ def test_feeds_use_site_url_not_the_request_host(client, story, settings):
     settings.SITE_URL = "https://magazine.example"
     settings.ALLOWED_HOSTS = ["evil.example"]
 
-    for url in (reverse("articles:feed"), reverse("articles:feed-atom")):
+    for url in (reverse("syndication:feed"), reverse("syndication:feed-atom")):
         content = client.get(url, HTTP_HOST="evil.example").content.decode()
         assert "evil.example" not in content, url
         assert "https://magazine.example/articles/putin-hosts-xi/" in content

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 
 from articles.models import Article, Person, Status, TaggedPerson
-from articles.signals import content_changed
+from holr.signals import content_changed
 from pagecache import versions
 from pagecache.middleware import PageCacheMiddleware
 from tests.builders import make_article, make_author, make_image, make_section

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles import views
 from articles.models import Article, Person, Status
-from articles.signals import content_changed
+from holr.signals import content_changed
 from tests.builders import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.utils.text import slugify
 
 from articles.models import Article, Author, Event, Person, Place, Status
 from articles.sanitizer import sanitize_html
-from articles.signals import content_changed
-from articles.synthetic import Archive
+from holr.signals import content_changed
+from demo.synthetic import Archive
 from images.models import Image
 
 pytestmark = pytest.mark.django_db

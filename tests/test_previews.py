@@ -262,7 +262,7 @@ def test_share_link_page_query_budget(client, draft, django_assert_max_num_queri
     [
         pytest.param(lambda link: link.get_absolute_url().replace("/preview/", "/preview/x"), id="tampered"),
         pytest.param(
-            lambda link: reverse("articles:preview", kwargs={"token": f"{link.pk + 1}:forged"}), id="forged"
+            lambda link: reverse("editorial:preview", kwargs={"token": f"{link.pk + 1}:forged"}), id="forged"
         ),
         pytest.param(
             lambda link: PreviewLink.objects.filter(pk=link.pk).update(
@@ -290,7 +290,7 @@ def test_share_link_token_signed_for_another_purpose_is_404(client, draft):
 
     link = make_link(draft)
 
-    assert client.get(reverse("articles:preview", kwargs={"token": signing.dumps(link.pk)})).status_code == 404
+    assert client.get(reverse("editorial:preview", kwargs={"token": signing.dumps(link.pk)})).status_code == 404
 
 
 def test_share_link_to_a_published_article_leads_to_its_page(client, draft):

@@ -187,7 +187,7 @@ def test_restore_does_not_change_publishing_state(admin_client, django_capture_o
 
 def test_restore_maps_a_merged_tag_name_to_the_tag_it_became(admin_client, django_capture_on_commit_callbacks):
     """A revision naming a typo tag since merged away restores the kept tag, not the typo."""
-    from articles.tag_merging import merge_tags
+    from editorial.tag_merging import merge_tags
     from articles.vocabularies import VOCABULARIES
 
     with django_capture_on_commit_callbacks(execute=True):

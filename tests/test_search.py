@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Person, Status
-from articles.signals import content_changed
+from holr.signals import content_changed
 from search.documents import plain_text
 from search.models import SearchEntry
 from search.query import MAX_QUERY_LENGTH, parse
@@ -249,7 +249,7 @@ def test_bulk_changes_reach_the_index_through_content_changed(client):
 
 
 def test_a_tag_merge_reindexes_the_articles_it_retagged(client):
-    from articles.tag_merging import merge_tags
+    from editorial.tag_merging import merge_tags
     from articles.vocabularies import VOCABULARIES
 
     make_article(title="Summit in Moscow", people=["Bladimir Putin"])

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Status
 from articles.links import absolute_url
-from articles.sitemaps import ArticleSitemap
+from syndication.sitemaps import ArticleSitemap
 from tests.builders import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,7 @@ def xml(client, url):
 
 def sitemap_locations(client):
     """Every page named by every sitemap the index lists: {loc: lastmod}."""
-    index = xml(client, reverse("articles:sitemap"))
+    index = xml(client, reverse("syndication:sitemap"))
     assert index.tag == f"{{{NS['sm']}}}sitemapindex"
     pages = {}
     for entry in index.findall("sm:sitemap", NS):
@@ -53,7 +53,7 @@ def published():
 
 
 def test_sitemap_index_lists_articles_tags_sections_and_authors_with_lastmod(client, published):
-    index = xml(client, reverse("articles:sitemap"))
+    index = xml(client, reverse("syndication:sitemap"))
     sections = {entry.findtext("sm:loc", namespaces=NS): entry.findtext("sm:lastmod", namespaces=NS) for entry in index.findall("sm:sitemap", NS)}
 
     assert set(sections) == {
@@ -89,7 +89,7 @@ def test_article_sitemap_is_paginated_at_fifty_thousand(client, published, monke
     assert ArticleSitemap.limit == 50_000
     monkeypatch.setattr(ArticleSitemap, "limit", 1)
 
-    index = xml(client, reverse("articles:sitemap"))
+    index = xml(client, reverse("syndication:sitemap"))
     locs = [entry.findtext("sm:loc", namespaces=NS) for entry in index.findall("sm:sitemap", NS)]
     second = xml(client, "/sitemap-articles.xml?p=2")
 
@@ -102,7 +102,7 @@ def test_news_sitemap_has_articles_of_the_last_48_hours_in_google_news_format(cl
     make_article(slug="not-yet", published_at=timezone.now() + timedelta(hours=1))
     make_article(slug="draft-news", status=Status.DRAFT)
 
-    urlset = xml(client, reverse("articles:news-sitemap"))
+    urlset = xml(client, reverse("syndication:news-sitemap"))
 
     (url,) = urlset.findall("sm:url", NS)
     assert url.findtext("sm:loc", namespaces=NS) == f"{SITE}/articles/putin-hosts-xi/"
@@ -111,13 +111,13 @@ def test_news_sitemap_has_articles_of_the_last_48_hours_in_google_news_format(cl
     assert news.findtext("news:publication/news:language", namespaces=NS) == "en"
     assert news.findtext("news:title", namespaces=NS) == published.title
     assert news.findtext("news:publication_date", namespaces=NS) == published.published_at.isoformat()
-    assert old.slug not in client.get(reverse("articles:news-sitemap")).content.decode()
+    assert old.slug not in client.get(reverse("syndication:news-sitemap")).content.decode()
 
 
 def test_news_sitemap_escapes_titles(client):
     make_article(title='Xi & Putin: "<no>" deal')
 
-    urlset = xml(client, reverse("articles:news-sitemap"))
+    urlset = xml(client, reverse("syndication:news-sitemap"))
 
     assert urlset.findtext("sm:url/news:news/news:title", namespaces=NS) == 'Xi & Putin: "<no>" deal'
 
@@ -139,7 +139,7 @@ def test_sitemaps_use_site_url_not_the_request_host(client, published, settings)
     settings.SITE_URL = "https://magazine.example"
     settings.ALLOWED_HOSTS = ["evil.example"]
 
-    index = client.get(reverse("articles:sitemap"), HTTP_HOST="evil.example").content.decode()
+    index = client.get(reverse("syndication:sitemap"), HTTP_HOST="evil.example").content.decode()
     articles = client.get("/sitemap-articles.xml", HTTP_HOST="evil.example").content.decode()
 
     assert "evil.example" not in index + articles
@@ -147,7 +147,7 @@ def test_sitemaps_use_site_url_not_the_request_host(client, published, settings)
 
 
 def test_sitemaps_are_not_themselves_indexed(client, published):
-    for url in (reverse("articles:sitemap"), "/sitemap-articles.xml", reverse("articles:news-sitemap")):
+    for url in (reverse("syndication:sitemap"), "/sitemap-articles.xml", reverse("syndication:news-sitemap")):
         assert "noindex" in client.get(url)["X-Robots-Tag"], url
 
 
@@ -164,6 +164,6 @@ def test_article_sitemap_addresses_are_exactly_the_articles_own(client):
         make_article(title="习近平 in Moscow", slug="习近平-in-moscow"),
         make_article(title="Zürich", slug="zürich-vote"),
     ]
-    root = xml(client, reverse("articles:sitemap-section", kwargs={"section": "articles"}))
+    root = xml(client, reverse("syndication:sitemap-section", kwargs={"section": "articles"}))
     locations = {element.text for element in root.iter() if element.tag.endswith("}loc")}
     assert locations == {absolute_url(article.get_absolute_url()) for article in articles}

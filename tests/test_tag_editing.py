@@ -5,8 +5,8 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from articles.models import Article, Person, Place, TagRedirect
-from articles.signals import content_changed
-from articles.tag_merging import merge_tags
+from holr.signals import content_changed
+from editorial.tag_merging import merge_tags
 from articles.vocabularies import VOCABULARIES
 from revisions.models import Revision
 from tests.builders import make_article

@@ -390,7 +390,7 @@ def test_404_page_is_in_the_site_design(client):
 
 
 def test_500_page_is_in_the_site_design_and_needs_no_database(client, settings, django_assert_num_queries):
-    from articles.views import server_error
+    from resilience.views import server_error
 
     with django_assert_num_queries(0):
         response = server_error(None)

@@ -1,0 +1,29 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+
+from . import feeds, sitemaps
+
+app_name = "syndication"
+
+urlpatterns = [
+    # Feeds: RSS at <page>feed/, Atom at <page>feed/atom/.
+    path("feed/", feeds.ArticleFeed(), name="feed"),
+    path("feed/atom/", feeds.ArticleAtom(), name="feed-atom"),
+    path("sections/<uslug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
+    path("sections/<uslug:slug>/feed/atom/", feeds.SectionAtom(), name="section-feed-atom"),
+    path("authors/<uslug:slug>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    path("authors/<uslug:slug>/feed/atom/", feeds.AuthorAtom(), name="author-feed-atom"),
+    path("<vocabulary:vocabulary>/<uslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("<vocabulary:vocabulary>/<uslug:slug>/feed/atom/", feeds.TagAtom(), name="tag-feed-atom"),
+    # For search engines.
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    # A lean template (no whitespace pass, no language alternates, which HOLR has none of).
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemap,
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/urlset.xml"},
+        name="sitemap-section",
+    ),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+]
