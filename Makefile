@@ -2,6 +2,8 @@
 #
 #   make run          set up .venv, migrate, load the demo content, serve on http://127.0.0.1:8000/
 #   make test         set up .venv with the test tools, make sure Chromium is there, run the whole suite
+#   make lint         ruff check and ruff format --check (CI runs it first)
+#   make format       rewrite the tree as ruff format wants it
 #   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
 #   make screenshots  regenerate docs/home.png, docs/article.png and docs/article-mobile.png
 #   make loadtest     64 readers for 60 s against gunicorn while an editor saves every second (needs wrk)
@@ -16,7 +18,7 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test screenshots chromium wrk clean bench loadtest
+.PHONY: run test lint format screenshots chromium wrk clean bench loadtest
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
@@ -27,6 +29,14 @@ run: $(RUNTIME_STAMP)
 
 test: $(DEV_STAMP) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 screenshots: $(DEV_STAMP) chromium
 	$(PY) docs/screenshots.py
