@@ -27,13 +27,14 @@ import django
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.management import call_command
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from holr.progress import no_progress
 from holr.signals import content_changed
 
 FORMAT = 1
@@ -105,8 +106,11 @@ def _add_bytes(archive, name, data):
     archive.addfile(info, io.BytesIO(data))
 
 
-def write_backup(path, media_root, using=DEFAULT_DB_ALIAS):
-    """Write the archive to `path` (via a temporary name, so no half-written file is left). Returns the manifest."""
+def write_backup(path, media_root, using=DEFAULT_DB_ALIAS, progress=no_progress):
+    """Write the archive to `path` (via a temporary name, so no half-written file is left). Returns the manifest.
+
+    `progress` is called once per row and once per media file written.
+    """
     path = Path(path)
     if path.exists():
         raise BackupError(f"{path} already exists; choose a new file name.")
@@ -117,6 +121,7 @@ def write_backup(path, media_root, using=DEFAULT_DB_ALIAS):
         for model in models:
             for row in model._base_manager.using(using).order_by("pk").iterator(chunk_size=2000):
                 counts[model._meta.label_lower] += 1
+                progress()
                 yield row
 
     partial = path.with_name(path.name + ".partial")
@@ -143,6 +148,7 @@ def write_backup(path, media_root, using=DEFAULT_DB_ALIAS):
                     data = file_path.read_bytes()  # hashed and stored from the same read
                     checksums[name] = hashlib.sha256(data).hexdigest()
                     _add_bytes(archive, name, data)
+                    progress()
                 manifest = {
                     "format": FORMAT,
                     "created_at": timezone.now().isoformat(),
@@ -236,12 +242,13 @@ def _tables(models):
     return tables
 
 
-def restore_backup(path, media_root, force=False, using=DEFAULT_DB_ALIAS):
+def restore_backup(path, media_root, force=False, using=DEFAULT_DB_ALIAS, progress=no_progress):
     """Replace the database contents and media files with the backup at `path`. Returns the manifest.
 
     Refuses a target that holds content (unless `force`), a damaged archive, and a
     backup made at migrations this database lacks. The database part is one
-    transaction: on any error nothing changes.
+    transaction: on any error nothing changes. `progress` is called once when the rows
+    are loaded and once per media file put in place.
     """
     media_root = Path(media_root)
     with tempfile.TemporaryDirectory(prefix="holr-restore-") as scratch:
@@ -281,6 +288,7 @@ def restore_backup(path, media_root, force=False, using=DEFAULT_DB_ALIAS):
                 if found != manifest["counts"]:
                     wrong = {label: (count, found[label]) for label, count in manifest["counts"].items() if found[label] != count}
                     raise BackupError(f"Row counts differ after loading (expected, found): {wrong}. Nothing was restored.")
+                progress()
                 # Files go in under temporary names first and are renamed into place only
                 # when all are there, so a failure (a full disk) leaves the folder as it was.
                 for source, target in staged_media:
@@ -288,6 +296,7 @@ def restore_backup(path, media_root, force=False, using=DEFAULT_DB_ALIAS):
                     temporary = target.with_name(f".{target.name}.restoring")
                     shutil.copyfile(source, temporary)
                     written.append(temporary)
+                    progress()
                 for source, target in staged_media:
                     os.replace(target.with_name(f".{target.name}.restoring"), target)
         except (DatabaseError, LookupError, serializers.base.DeserializationError) as error:

@@ -8,6 +8,7 @@ from django.utils.html import strip_tags
 
 from articles.models import Article, Status
 from articles.vocabularies import VOCABULARIES
+from holr.progress import no_progress
 
 from .backends import get_backend
 from .models import SearchEntry
@@ -68,16 +69,19 @@ def index_articles(pks):
 
 
 @transaction.atomic
-def rebuild_index():
+def rebuild_index(progress=no_progress):
     """Empty the index and fill it again from every published article; returns how many.
 
     One transaction: concurrent searches see the old index until the new one is complete.
+    `progress` is called with the number of articles each batch indexed.
     """
     SearchEntry.objects.all().delete()
     articles = indexable(Article.objects.order_by("pk"))
     count, last_pk = 0, 0
     while batch := list(articles.filter(pk__gt=last_pk)[:BATCH_SIZE]):
-        count += write(batch)
+        written = write(batch)
+        count += written
+        progress(written)
         last_pk = batch[-1].pk
     return count
 

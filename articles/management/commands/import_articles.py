@@ -25,6 +25,7 @@ from articles.plain_text import (
 )
 from articles.tagging import parse_tags
 from articles.vocabularies import VOCABULARIES
+from holr.progress import command_progress, no_progress
 from images.models import Image
 from images.renditions import delete_renditions
 from images.validators import open_checked
@@ -116,17 +117,21 @@ class Command(BaseCommand):
     def handle(self, *args, files, **options):
         metadata, lead_image_problem = read_metadata(files, options)
         articles, problems = [], [lead_image_problem] if lead_image_problem else []
-        for path in files:
-            try:
-                articles.append(parse_file(path, slug=options["slug"], dek=options["dek"]))
-            except FileProblem as problem:
-                problems.append(f"{path}: {problem}")
+        verbosity = options["verbosity"]
+        with command_progress(self, "Reading", len(files), verbosity=verbosity, unit="files") as progress:
+            for path in files:
+                try:
+                    articles.append(parse_file(path, slug=options["slug"], dek=options["dek"]))
+                except FileProblem as problem:
+                    problems.append(f"{path}: {problem}")
+                progress()
         problems += duplicate_slugs(articles)
         if problems:
             raise CommandError("Nothing was imported:\n  " + "\n  ".join(problems))
 
         try:
-            outcomes = import_all(articles, metadata)
+            with command_progress(self, "Importing", len(articles), verbosity=verbosity, unit="articles") as progress:
+                outcomes = import_all(articles, metadata, progress)
         except WriteFailed as failure:
             raise CommandError(f"{failure.path}: could not be stored ({failure.error}). Nothing was imported.")
         self.report(outcomes, options["verbosity"])
@@ -234,7 +239,7 @@ class WriteFailed(Exception):
         self.path, self.error = path, error
 
 
-def import_all(articles, metadata):
+def import_all(articles, metadata, progress=no_progress):
     """Store every parsed article in one transaction; on failure, remove any stored image files."""
     created_images = []
     try:
@@ -247,6 +252,7 @@ def import_all(articles, metadata):
                     outcomes.append(import_article(parsed, metadata, section, authors, created_images))
                 except DatabaseError as error:
                     raise WriteFailed(parsed.path, error) from error
+                progress()
             return outcomes
     except BaseException:
         for image in created_images:

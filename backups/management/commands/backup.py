@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.template.defaultfilters import filesizeformat
 
 from backups.archive import BackupError, write_backup
+from holr.progress import command_progress
 
 
 class Command(BaseCommand):
@@ -17,9 +18,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="The archive to write, e.g. holr-2026-11-27.tar.gz. Must not exist yet.")
 
-    def handle(self, path, **options):
+    def handle(self, path, verbosity, **options):
         try:
-            manifest = write_backup(path, settings.MEDIA_ROOT)
+            with command_progress(self, "Backing up", None, verbosity=verbosity, unit="rows and files") as progress:
+                manifest = write_backup(path, settings.MEDIA_ROOT, progress=progress)
         except BackupError as error:
             raise CommandError(str(error)) from error
         with open(path, "rb") as archive:

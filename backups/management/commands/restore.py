@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from backups.archive import BackupError, restore_backup
+from holr.progress import command_progress
 
 
 class Command(BaseCommand):
@@ -21,9 +22,10 @@ class Command(BaseCommand):
             help="Replace whatever the database holds, and overwrite media files of the same name.",
         )
 
-    def handle(self, path, force=False, **options):
+    def handle(self, path, force=False, verbosity=1, **options):
         try:
-            manifest = restore_backup(path, settings.MEDIA_ROOT, force=force)
+            with command_progress(self, "Restoring", None, verbosity=verbosity, unit="steps") as progress:
+                manifest = restore_backup(path, settings.MEDIA_ROOT, force=force, progress=progress)
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(

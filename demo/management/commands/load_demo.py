@@ -20,9 +20,9 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageChops, ImageDraw, ImageOps
 
-from demo import stories as demo
 from articles.models import Article, ArticleAuthor, Author, Section, Status
 from articles.vocabularies import VOCABULARIES
+from demo import stories as demo
 from images.models import Image
 from images.renditions import delete_renditions
 

@@ -18,13 +18,14 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 
-from demo import stories as demo
-from demo.management.commands.load_demo import paint
 from articles.models import Article, ArticleAuthor, Author, Section, Status
 from articles.sanitizer import sanitize_html
-from holr.signals import content_changed
-from demo.synthetic import SECTION_WEIGHTS, SECTIONS, Archive
 from articles.vocabularies import VOCABULARIES
+from demo import stories as demo
+from demo.management.commands.load_demo import paint
+from demo.synthetic import SECTION_WEIGHTS, SECTIONS, Archive
+from holr.progress import command_progress
+from holr.signals import content_changed
 from images.models import Image
 
 YEARS = 10
@@ -86,7 +87,8 @@ class Command(BaseCommand):
             pool = self.make_images(images, seed)
             authors = self.make_authors(archive, max(10, articles // 400))
             tags = self.make_tags(archive)
-            self.make_articles(archive, rng, articles, until, sections, authors, tags, pool, batch_size)
+            with command_progress(self, "Articles", articles, verbosity=verbosity, unit="articles") as progress:
+                self.make_articles(archive, rng, articles, until, sections, authors, tags, pool, batch_size, progress)
         content_changed.send(sender=Article)
         if connection.vendor == "postgresql":
             # What autovacuum would soon do by itself: planner statistics for the new rows.
@@ -143,7 +145,7 @@ class Command(BaseCommand):
             self.progress(f"{len(names)} {key}")
         return tags
 
-    def make_articles(self, archive, rng, count, until, sections, authors, tags, pool, batch_size):
+    def make_articles(self, archive, rng, count, until, sections, authors, tags, pool, batch_size, progress):
         span = YEARS * 365 * 24 * 3600
         # Sorted, so ids grow with publication time as on a real site.
         seconds_before = sorted((rng.randrange(span) for _ in range(count)), reverse=True)
@@ -203,7 +205,7 @@ class Command(BaseCommand):
                     for article, (_, chosen) in zip(batch, links)
                     for tag in chosen[key]
                 )
-            self.progress(f"articles {start + len(batch)}/{count}")
+            progress(len(batch))
         # created_at/updated_at are auto_now: a real archive was written when it was published.
         Article.objects.filter(published_at__isnull=False).update(
             created_at=F("published_at"), updated_at=F("published_at")

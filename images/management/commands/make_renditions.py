@@ -1,6 +1,7 @@
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 
+from holr.progress import command_progress
 from images.models import Image
 from images.renditions import make_renditions, renditions_for
 
@@ -16,16 +17,19 @@ class Command(BaseCommand):
             "--missing", action="store_true", help="Skip images whose AVIF renditions and share crop exist."
         )
 
-    def handle(self, *args, missing=False, **options):
+    def handle(self, *args, missing=False, verbosity, **options):
         done = 0
-        for image in Image.objects.order_by("pk").iterator():
-            renditions = renditions_for(image)
-            if renditions is None:
-                continue
-            expected = (renditions.avif[-1], renditions.share)
-            if missing and all(default_storage.exists(rendition.name) for rendition in expected):
-                continue
-            make_renditions(image)
-            done += 1
-            self.stdout.write(f"made the renditions of image {image.pk}")
+        with command_progress(self, "Images", Image.objects.count(), verbosity=verbosity, unit="images") as progress:
+            for image in Image.objects.order_by("pk").iterator():
+                progress()
+                renditions = renditions_for(image)
+                if renditions is None:
+                    continue
+                expected = (renditions.avif[-1], renditions.share)
+                if missing and all(default_storage.exists(rendition.name) for rendition in expected):
+                    continue
+                make_renditions(image)
+                done += 1
+                if verbosity > 1:
+                    self.stdout.write(f"made the renditions of image {image.pk}")
         self.stdout.write(self.style.SUCCESS(f"{done} image{'s' if done != 1 else ''} done."))

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from search.documents import rebuild_index
+from articles.models import Article
+from holr.progress import command_progress
+from search.documents import indexable, rebuild_index
 
 
 class Command(BaseCommand):
@@ -10,6 +12,8 @@ class Command(BaseCommand):
         "(loaddata, a database restore, bulk_create, raw SQL). Readers see the old index until it finishes."
     )
 
-    def handle(self, *args, **options):
-        count = rebuild_index()
+    def handle(self, *args, verbosity, **options):
+        total = indexable(Article.objects).count()
+        with command_progress(self, "Indexing", total, verbosity=verbosity, unit="articles") as progress:
+            count = rebuild_index(progress)
         self.stdout.write(f"Indexed {count} published article{'s' if count != 1 else ''}.")
