@@ -3,7 +3,8 @@
 `populate`, `import_articles`, `make_renditions`, `rebuild_search_index`, `backup` and
 `restore` run for minutes at scale. On a terminal they draw a tqdm bar; when their
 output is not a terminal (a log file, cron, CI) they write a plain line every
-`PLAIN_EVERY` seconds and one at the end; at `--verbosity 0` they say nothing. Progress
+`PLAIN_EVERY` seconds, and one at the end if they wrote any (a quick run stays quiet); at
+`--verbosity 0` they say nothing. Progress
 goes to standard error, so what a command prints on standard output stays the same.
 """
 
@@ -20,6 +21,7 @@ class Progress:
     def __init__(self, what, total, *, stream, verbosity=1, unit="items"):
         self.what, self.total, self.unit, self.stream = what, total, unit, stream
         self.done = 0
+        self.has_written = False
         self.is_quiet = verbosity == 0
         self.bar = None
         if not self.is_quiet and stream.isatty():
@@ -39,7 +41,7 @@ class Progress:
     def __exit__(self, *exc_info):
         if self.bar is not None:
             self.bar.close()
-        elif not self.is_quiet:
+        elif self.has_written:
             self.write_line()
 
     def write_line(self):
@@ -49,6 +51,7 @@ class Progress:
             line = f"{self.what}: {self.done:,} {self.unit}"
         self.stream.write(line + "\n")
         self.stream.flush()
+        self.has_written = True
         self.last_line_at = time.monotonic()
 
 

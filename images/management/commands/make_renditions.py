@@ -30,6 +30,6 @@ class Command(BaseCommand):
                     continue
                 make_renditions(image)
                 done += 1
-                if verbosity > 1:
+                if verbosity:
                     self.stdout.write(f"made the renditions of image {image.pk}")
         self.stdout.write(self.style.SUCCESS(f"{done} image{'s' if done != 1 else ''} done."))
