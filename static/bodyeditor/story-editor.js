@@ -426,13 +426,14 @@ function captionSpec(caption) {
   return caption ? [["figcaption", {}, caption]] : []
 }
 
-function previewImages(endpoint, ids, preview) {
+function previewImages(endpoint, ids, preview, label = null) {
   preview.replaceChildren(el("span", { className: "story-figure__loading", textContent: "Loading preview…" }))
   libraryImages(endpoint, ids)
     .then((images) => {
       preview.replaceChildren(
         ...images.map((image) => el("img", { src: image.thumbnail, alt: image.alt, width: "160", height: String(Math.round((160 * image.height) / (image.width || 1)) || 90) })),
       )
+      if (label && images.length === 1) label.textContent = `${label.textContent}: ${images[0].alt}`
       if (images.length < ids.length) {
         preview.append(el("p", { className: "story-figure__warning", textContent: "An image here is no longer in the library." }))
       }
@@ -482,8 +483,9 @@ export const HolrImage = figureNode({
           { attr: "caption", label: "Caption", build: () => el("input", { type: "text", className: "vTextField" }) },
         ],
         renderPreview(node, label, preview) {
-          label.textContent = `Image ${node.attrs.image} · ${node.attrs.size}`
-          previewImages(endpoint, [node.attrs.image], preview)
+          const size = SIZES.find(([value]) => value === node.attrs.size)
+          label.textContent = `Image, ${size ? size[1].toLowerCase() : node.attrs.size}`
+          previewImages(endpoint, [node.attrs.image], preview, label)
         },
       })
   },
@@ -627,7 +629,7 @@ export const HolrPullQuote = figureNode({
     menu.defineItem({
       name: "holrPullQuote",
       groups: "media",
-      button: buttons.material("format_quote", "Insert a pull quote"),
+      button: buttons.text("Pull quote", "Insert a pull quote"),
       command(editor) {
         pullQuoteDialog(editor).then((value) => {
           if (value) editor.chain().focus().insertHolrPullQuote(value).run()

@@ -1,10 +1,10 @@
 """An editor builds a story with pictures, video, a pull quote and a table in the admin (issue 10).
 
 The editor half runs now: the toolbar's dialogs insert exactly the stored format of
-DESIGN.md ("references, not copies"), and the form saves. The reader half needs the
-richtext app (issue 10 part A: the sanitizer that keeps figures and the renderer that
-turns them into pictures and click-to-load embeds); its asserts run once that app is
-installed, and skip with the reason until then.
+DESIGN.md ("references, not copies"), the form saves, and stored figures reopen and
+write back unchanged. What needs the richtext app (issue 10 part A: the sanitizer that
+keeps figures, the renderer that turns them into pictures and click-to-load embeds) is
+marked NEEDS_RENDERER: those asserts run once that app is installed.
 """
 
 from urllib.parse import urlsplit
@@ -19,7 +19,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from articles.models import Article
 from tests.browser.conftest import script_on_every_page, sign_in
 from tests.browser.test_content_security_policy import RECORD_VIOLATIONS, violations
-from tests.builders import make_image
+from tests.builders import make_article, make_image
 
 USERNAME, PASSWORD = "picture-editor", "a-long-test-password"
 VIDEO = "https://www.youtube.com/watch?v=jNQXAC9IVRw"
@@ -176,12 +176,14 @@ def test_editor_inserts_image_gallery_embed_pull_quote_and_table(
     assert violations(browser) == []
     article = Article.objects.get()
 
-    if not HAS_RENDERER:
-        pytest.skip(f"Stored body: {NEEDS_RENDERER}")
-    assert article.body == expected
-    # Re-opened, the editor shows the same figures and writes back the same markup.
-    wait.until(lambda _: len(browser.find_elements(By.CSS_SELECTOR, ".ProseMirror .story-figure")) == 4)
-    assert body_value(browser) == expected
+    # NEEDS_RENDERER: the body as stored. Until the richtext sanitizer keeps figures and
+    # tables, today's sanitizer drops them (the round trip is tested without it below).
+    if HAS_RENDERER:
+        assert article.body == expected
+        wait.until(lambda _: len(browser.find_elements(By.CSS_SELECTOR, ".ProseMirror .story-figure")) == 4)
+        assert body_value(browser) == expected
+    else:
+        assert article.body.startswith("<p>The visit began in the rain.</p>")
 
 
 @pytest.mark.browser
@@ -213,3 +215,87 @@ def test_reader_sees_the_figures_and_nothing_third_party_loads_before_play(brows
     WebDriverWait(browser, 15).until(lambda _: page.find_elements(By.TAG_NAME, "iframe"))
     frame = page.find_element(By.TAG_NAME, "iframe")
     assert urlsplit(frame.get_attribute("src")).netloc in {"www.youtube-nocookie.com", "www.youtube.com"}
+
+
+def axe_violations_in(browser, selector):
+    """axe-core's WCAG 2.2 AA and best-practice violations inside the element `selector`."""
+    from tests.browser.test_accessibility import AXE_OPTIONS, AXE_SOURCE
+
+    browser.execute_script(AXE_SOURCE)
+    violations = browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document.querySelector(arguments[1]), arguments[0])"
+        ".then(results => done(results.violations),"
+        "      error => done([{id: 'axe-error', help: String(error)}]));",
+        AXE_OPTIONS, selector,
+    )
+    return [
+        f"{v['id']}: {v['help']} at {[n.get('target') for n in v.get('nodes', [])][:3]}" for v in violations
+    ]
+
+
+@pytest.mark.browser
+def test_stored_figures_reopen_in_the_editor_and_write_back_unchanged_and_pass_axe(
+    recording_browser, live_server, django_user_model
+):
+    """A saved story opens with each figure shown (thumbnails, caption fields) and its markup kept.
+
+    The body is written to the database directly, as the richtext sanitizer will keep it,
+    so this round trip does not wait for that app.
+    """
+    browser = recording_browser
+    django_user_model.objects.create_superuser(USERNAME, "pictures@example.com", PASSWORD)
+    crowds = make_image(alt="Crowds in Red Square")
+    gallery = [make_image(alt=f"Moscow, day {day}") for day in (1, 2, 3)]
+    stored = expected_body(crowds, gallery)
+    article = make_article(title="Three days in Moscow")
+    Article.objects.filter(pk=article.pk).update(body=stored)
+    wait = WebDriverWait(browser, 15)
+    sign_in(browser, live_server, USERNAME, PASSWORD)
+
+    browser.get(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    wait.until(lambda _: len(browser.find_elements(By.CSS_SELECTOR, ".story-figure__preview img")) == 4)
+    figures = browser.find_elements(By.CSS_SELECTOR, ".ProseMirror .story-figure")
+    assert [f.find_element(By.CSS_SELECTOR, ".story-figure__label").text for f in figures] == [
+        "Image, wide: Crowds in Red Square",
+        "Gallery of 3 images",
+        "Embed from www.youtube.com",
+        "Pull quote",
+    ]
+    thumbnails = browser.find_elements(By.CSS_SELECTOR, ".story-figure__preview img")
+    previews = [img.get_attribute("alt") for img in thumbnails]
+    assert previews == ["Crowds in Red Square", "Moscow, day 1", "Moscow, day 2", "Moscow, day 3"]
+    assert [th.text for th in browser.find_elements(By.CSS_SELECTOR, ".ProseMirror table th")] == TABLE[0]
+    assert violations(browser) == []  # before axe, which injects styles of its own
+    assert axe_violations_in(browser, ".field-body") == []
+
+    # An edit to the caption is written back in place; everything else is unchanged.
+    caption = labelled(figures[0], "Caption")
+    caption.send_keys(Keys.END, ", at noon")
+    wait.until(lambda _: "Crowds in Red Square, at noon" in body_value(browser))
+    assert body_value(browser) == stored.replace(
+        "Crowds in Red Square</figcaption>", "Crowds in Red Square, at noon</figcaption>", 1
+    )
+    assert browser.find_element(By.CSS_SELECTOR, "input[type=submit][value=Save]").is_enabled()
+
+    # The size is a select; "Remove image" takes the figure out.
+    select = labelled(figures[0], "Size")
+    select.send_keys("Full")
+    wait.until(lambda _: 'data-size="full"' in body_value(browser))
+    figures[0].find_element(By.XPATH, ".//button[normalize-space()='Remove image']").click()
+    wait.until(lambda _: "data-image" not in body_value(browser))
+    assert body_value(browser).startswith(
+        f'<p>The visit began in the rain.</p><figure data-gallery="{gallery[0].pk},'
+    )
+
+    # The picker dialog: labelled, and axe finds nothing in it.
+    dialog = open_dialog(browser, wait, "Insert an image from the library")
+    wait.until(lambda _: len(dialog.find_elements(By.CSS_SELECTOR, ".story-picker__results li")) == 4)
+    assert axe_violations_in(browser, "dialog.story-dialog") == []
+    dialog.find_element(By.XPATH, ".//button[normalize-space()='Cancel']").click()
+    wait.until(lambda _: not browser.find_elements(By.CSS_SELECTOR, "dialog.story-dialog"))
+    for label in ("Embed a video, audio or post", "Insert a pull quote", "Insert a table"):
+        open_dialog(browser, wait, label)
+        assert axe_violations_in(browser, "dialog.story-dialog") == [], label
+        browser.switch_to.active_element.send_keys(Keys.ESCAPE)  # Escape closes it
+        wait.until(lambda _: not browser.find_elements(By.CSS_SELECTOR, "dialog.story-dialog"))
