@@ -299,3 +299,46 @@ def test_stored_figures_reopen_in_the_editor_and_write_back_unchanged_and_pass_a
         assert axe_violations_in(browser, "dialog.story-dialog") == [], label
         browser.switch_to.active_element.send_keys(Keys.ESCAPE)  # Escape closes it
         wait.until(lambda _: not browser.find_elements(By.CSS_SELECTOR, "dialog.story-dialog"))
+
+
+@pytest.mark.browser
+def test_editor_uploads_a_new_image_from_the_picker_alt_text_required(
+    recording_browser, live_server, django_user_model, tmp_path
+):
+    """As the lead image's "+" does: the library's rules, alt text required; the new image is chosen."""
+    from images.models import Image
+    from tests.builders import image_bytes
+
+    browser = recording_browser
+    django_user_model.objects.create_superuser(USERNAME, "pictures@example.com", PASSWORD)
+    photo = tmp_path / "tverskaya.jpg"
+    photo.write_bytes(image_bytes(width=1200, height=800))
+    wait = WebDriverWait(browser, 15)
+    sign_in(browser, live_server, USERNAME, PASSWORD)
+    browser.get(f"{live_server.url}/admin/articles/article/add/")
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, EDITOR))).click()
+
+    dialog = open_dialog(browser, wait, "Insert an image from the library")
+    wait.until(lambda _: "No image in the library matches" in dialog.text)
+    dialog.find_element(By.XPATH, ".//summary[normalize-space()='Upload a new image']").click()
+    labelled(dialog, "Image file").send_keys(str(photo))
+    labelled(dialog, "Credit").send_keys("Anna K.")
+    upload = dialog.find_element(By.XPATH, ".//button[normalize-space()='Upload to the library']")
+    upload.click()
+    error = dialog.find_element(By.CSS_SELECTOR, ".story-dialog__error")
+    wait.until(lambda _: error.text.startswith("Alt text is required"))
+    assert not Image.objects.exists()
+    assert labelled(dialog, "Credit").get_attribute("value") == "Anna K."  # nothing typed is lost
+
+    labelled(dialog, "Alt text (required)").send_keys("A tram on Tverskaya Street")
+    upload.click()
+    wait.until(lambda _: "Uploaded “A tram on Tverskaya Street” and selected it." in dialog.text)
+    image = Image.objects.get()
+    assert (image.alt, image.credit) == ("A tram on Tverskaya Street", "Anna K.")
+    assert (image.width, image.height) == (1200, 800)
+    chosen = dialog.find_element(By.CSS_SELECTOR, f".story-picker__results input[value='{image.pk}']")
+    assert chosen.is_selected()
+    submit(browser, wait, dialog)
+    inserted = f'<figure data-image="{image.pk}" data-size="inline"></figure>'
+    wait.until(lambda _: body_value(browser) == inserted)
+    assert violations(browser) == []
