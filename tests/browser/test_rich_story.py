@@ -269,6 +269,15 @@ def test_stored_figures_reopen_in_the_editor_and_write_back_unchanged_and_pass_a
     assert violations(browser) == []  # before axe, which injects styles of its own
     assert axe_violations_in(browser, ".field-body") == []
 
+    # From the text, Tab reaches the figure's own fields, then its Remove button.
+    browser.find_element(By.CSS_SELECTOR, f"{EDITOR} > p").click()
+    reached = []
+    for _ in range(3):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+        reached.append(browser.switch_to.active_element)
+    assert reached == [labelled(figures[0], "Size"), labelled(figures[0], "Caption"),
+                       figures[0].find_element(By.CSS_SELECTOR, ".story-figure__remove")]
+
     # An edit to the caption is written back in place; everything else is unchanged.
     caption = labelled(figures[0], "Caption")
     caption.send_keys(Keys.END, ", at noon")
