@@ -5,6 +5,8 @@ The editor widget, the importer and `Article.objects.create()` all end up here
 """
 
 import nh3
+from django.urls import reverse_lazy
+from django_prose_editor.config import DEFAULT_MENU_GROUPS
 
 ALLOWED_TAGS = {
     "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "s", "sub", "sup",
@@ -12,6 +14,8 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+_PICKER = {"endpoint": reverse_lazy("bodyeditor:images"), "upload": reverse_lazy("bodyeditor:image-upload")}
 
 # What the editor offers matches what the sanitizer keeps (headings start at h2:
 # the page's h1 is the headline). ListItem is listed explicitly, as the editor
@@ -30,6 +34,17 @@ EDITOR_EXTENSIONS = {
     "HorizontalRule": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": sorted(URL_SCHEMES)},
+    # Figures, pull quotes and simple tables (issue 10; static/bodyeditor/story-editor.js).
+    # The dialogs ask the staff JSON views in bodyeditor/ for images and embed checks.
+    "HolrImage": _PICKER,
+    "HolrGallery": _PICKER,
+    "HolrEmbed": {"check": reverse_lazy("bodyeditor:embed-check")},
+    "HolrPullQuote": True,
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "Menu": {"groups": [*DEFAULT_MENU_GROUPS[:-3], {"group": "media"}, *DEFAULT_MENU_GROUPS[-3:]]},
 }
 
 

@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONCE
+from django_prose_editor.config import html_tags
+from js_asset import static_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "revisions",
     "search",
     "editorial",
+    "bodyeditor",
     "syndication",
     "backups",
     "demo",
@@ -294,6 +297,17 @@ CONTENT_SECURITY_POLICY_ADMIN_ADDITIONS = {
     "script-src": [NONCE],
     "style-src": ["'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
 }
+# The story editor's own Tiptap extensions (figures, pull quotes, tables with a header
+# row): one ES module, loaded by django-prose-editor when a field's config names them.
+DJANGO_PROSE_EDITOR_EXTENSIONS = [
+    {
+        "js": [static_lazy("bodyeditor/story-editor.js")],
+        "extensions": {
+            name: html_tags([])  # the body's sanitizer is articles/sanitizer.py, not the package's
+            for name in ("HolrImage", "HolrGallery", "HolrEmbed", "HolrPullQuote")
+        },
+    }
+]
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=(), interest-cohort=()"

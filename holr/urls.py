@@ -8,6 +8,7 @@ from resilience.views import healthz
 urlpatterns = [
     # Before the admin's own URLs, which end in a catch-all.
     path(settings.ADMIN_PATH, include("security.urls")),
+    path(f"{settings.ADMIN_PATH}editor/", include("bodyeditor.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("search/", include("search.urls")),
