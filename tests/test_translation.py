@@ -268,7 +268,8 @@ def test_the_staff_preview_of_a_draft_is_in_french(client, magazine):
     client.force_login(User.objects.create_superuser("editrice", "e@example.com", "x"))
     with translation.override("fr"):
         content = client.get(reverse("articles:detail", args=["brouillon"])).content.decode()
-    assert "<strong>Non publié.</strong> Ceci est un aperçu (Brouillon)\u202f; le lectorat ne peut pas voir" in content
+    banner = "<strong>Non publié.</strong> Ceci est un aperçu (Brouillon)\u202f; le lectorat ne peut pas voir"
+    assert banner in content
 
 
 @override_settings(LANGUAGE_CODE="fr-ca")
@@ -298,9 +299,10 @@ def test_feeds_describe_themselves_in_french(client, magazine):
         site = ElementTree.fromstring(client.get(reverse("articles:feed")).content)
         tag = ElementTree.fromstring(client.get("/people/vladimir-putin/feed/").content)
         author = ElementTree.fromstring(client.get("/authors/jean-roy/feed/").content)
-    assert site.findtext("channel/description") == f"Les derniers articles de {settings.SITE_NAME}."
-    assert tag.findtext("channel/description") == f"Les derniers articles de {settings.SITE_NAME} sur Vladimir Putin."
-    assert author.findtext("channel/description") == f"Les derniers articles de Jean Roy dans {settings.SITE_NAME}."
+    site_name = settings.SITE_NAME
+    assert site.findtext("channel/description") == f"Les derniers articles de {site_name}."
+    assert tag.findtext("channel/description") == f"Les derniers articles de {site_name} sur Vladimir Putin."
+    assert author.findtext("channel/description") == f"Les derniers articles de Jean Roy dans {site_name}."
 
 
 def test_english_stays_the_default(client, magazine):
