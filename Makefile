@@ -3,6 +3,7 @@
 #   make run          set up .venv, migrate, load the demo content, serve on http://127.0.0.1:8000/
 #   make test         set up .venv with the test tools, make sure Chromium is there, run the whole suite
 #   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
+#   make messages     refresh locale/*/LC_MESSAGES/django.po from the code and compile the .mo (needs gettext)
 #   make screenshots  regenerate docs/home.png, docs/article.png and docs/article-mobile.png
 #   make loadtest     64 readers for 60 s against gunicorn while an editor saves every second (needs wrk)
 #   make clean        remove caches and collected static files (keeps .venv and db.sqlite3)
@@ -16,7 +17,7 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test screenshots chromium wrk clean bench loadtest
+.PHONY: run test messages screenshots chromium wrk clean bench loadtest
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
@@ -27,6 +28,16 @@ run: $(RUNTIME_STAMP)
 
 test: $(DEV_STAMP) chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Translations (docs/translation.md): the languages to refresh, e.g. `make messages LOCALES="fr de"`.
+# The compiled .mo files are committed, so running the site or the tests needs no gettext.
+LOCALES ?= fr
+MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*' \
+	--ignore 'staticfiles/*' --ignore 'media/*'
+messages: $(RUNTIME_STAMP)
+	@command -v msgfmt >/dev/null 2>&1 || { echo "Needed: GNU gettext (sudo apt-get install -y gettext)" >&2; exit 1; }
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages --no-obsolete $(MESSAGES_IGNORE) $(foreach locale,$(LOCALES),--locale $(locale))
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages $(MESSAGES_IGNORE) $(foreach locale,$(LOCALES),--locale $(locale))
 
 screenshots: $(DEV_STAMP) chromium
 	$(PY) docs/screenshots.py
