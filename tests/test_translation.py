@@ -17,6 +17,7 @@ from xml.etree import ElementTree
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.checks import run_checks
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -303,6 +304,16 @@ def test_feeds_describe_themselves_in_french(client, magazine):
     assert site.findtext("channel/description") == f"Les derniers articles de {site_name}."
     assert tag.findtext("channel/description") == f"Les derniers articles de {site_name} sur Vladimir Putin."
     assert author.findtext("channel/description") == f"Les derniers articles de Jean Roy dans {site_name}."
+
+
+@pytest.mark.parametrize(
+    ("language_code", "errors"), [("fr-ca", []), ("en-gb", []), ("de", ["translation.E004"])]
+)
+def test_only_a_language_the_site_is_translated_into_passes_the_checks(language_code, errors):
+    """fr-ca and en-gb fall back to fr and en; a language with no catalogue is refused."""
+    with override_settings(LANGUAGE_CODE=language_code):
+        found = [error.id for error in run_checks(tags=["translation"])]
+    assert found == errors
 
 
 def test_english_stays_the_default(client, magazine):
