@@ -322,3 +322,16 @@ def test_english_stays_the_default(client, magazine):
     assert '<html lang="en-gb">' in content
     assert '<time datetime="2026-03-21T09:30:00+00:00">21 March 2026, 09:30</time>' in content
     assert '"inLanguage": "en-GB"' in content
+
+
+@override_settings(LANGUAGE_CODE="fr")
+def test_the_admin_overrides_follow_the_admin_into_french(client, magazine):
+    """Django's admin has its own French; HOLR's additions to it (review queue, 2FA link) join it."""
+    make_article(title="En attente", status=Status.REVIEW, published_at=None)
+    client.force_login(User.objects.create_superuser("editrice", "e@example.com", "x"))
+    with translation.override("fr"):
+        html = client.get(reverse("admin:index")).content.decode()
+    assert "<h2>File de révision</h2>" in html
+    assert ">1 article soumis pour révision</a>" in html
+    assert ">Connexion à deux facteurs</a>" in html
+    assert f"<title>Site d’administration | Administration de {settings.SITE_NAME}</title>" in html
