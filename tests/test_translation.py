@@ -335,3 +335,21 @@ def test_the_admin_overrides_follow_the_admin_into_french(client, magazine):
     assert ">1 article soumis pour révision</a>" in html
     assert ">Connexion à deux facteurs</a>" in html
     assert f"<title>Site d’administration | Administration de {settings.SITE_NAME}</title>" in html
+
+
+@override_settings(LANGUAGE_CODE="fr")
+def test_an_overlong_tag_name_is_refused_in_french(admin_client):
+    """The tag fields' length error, and the tag filters' titles, speak the admin's language."""
+    from articles.admin_filters import tag_filter
+
+    from .test_admin import ADD_URL, article_data
+
+    with translation.override("fr"):
+        response = admin_client.post(ADD_URL, article_data(title="Gardé", places=f"Moscou, {'N' * 101}"))
+        assert str(tag_filter("places").title) == "lieux"
+    assert response.context["adminform"].form.errors["places"] == [
+        f"«\u00a0{'N' * 40}…\u00a0» compte 101 caractères\u202f; "
+        "les noms de la catégorie «\u00a0lieu\u00a0» en comptent au plus 100."
+    ]
+    with translation.override("en"):
+        assert str(tag_filter("places").title) == "places"
