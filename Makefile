@@ -5,6 +5,7 @@
 #   make lint         ruff check and ruff format --check (CI runs it first)
 #   make format       rewrite the tree as ruff format wants it
 #   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
+#   make messages     refresh locale/*/LC_MESSAGES/django.po from the code and compile the .mo (needs gettext)
 #   make screenshots  regenerate docs/home.png, docs/article.png and docs/article-mobile.png
 #   make loadtest     64 readers for 60 s against gunicorn while an editor saves every second (needs wrk)
 #   make clean        remove caches and collected static files (keeps .venv and db.sqlite3)
@@ -18,7 +19,7 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format screenshots chromium wrk clean bench loadtest
+.PHONY: run test lint format messages screenshots chromium wrk clean bench loadtest
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
@@ -37,6 +38,16 @@ lint: $(DEV_STAMP)
 format: $(DEV_STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Translations (docs/translation.md): the languages to refresh, e.g. `make messages LOCALES="fr de"`.
+# The compiled .mo files are committed, so running the site or the tests needs no gettext.
+LOCALES ?= fr
+MESSAGES_IGNORE := --ignore '.venv/*' --ignore 'tests/*' --ignore 'bench/*' --ignore 'docs/*' \
+	--ignore 'staticfiles/*' --ignore 'media/*'
+messages: $(RUNTIME_STAMP)
+	@command -v msgfmt >/dev/null 2>&1 || { echo "Needed: GNU gettext (sudo apt-get install -y gettext)" >&2; exit 1; }
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages --no-obsolete $(MESSAGES_IGNORE) $(foreach locale,$(LOCALES),--locale $(locale))
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages $(MESSAGES_IGNORE) $(foreach locale,$(LOCALES),--locale $(locale))
 
 screenshots: $(DEV_STAMP) chromium
 	$(PY) docs/screenshots.py

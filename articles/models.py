@@ -6,8 +6,11 @@ from django.core import signing
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as format_date
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -142,9 +145,9 @@ class TaggedEvent(TaggedItemBase):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    REVIEW = "review", "Ready for review"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("Ready for review")
+    PUBLISHED = "published", _("Published")
 
 
 def tag_field(label, through, examples):
@@ -270,8 +273,9 @@ class Article(models.Model):
     def state(self):
         """The article's state in words, as the admin shows it."""
         if self.is_scheduled:
-            return f"Scheduled for {timezone.localtime(self.published_at):%-d %b %Y, %H:%M}"
-        return self.get_status_display() if self.status != Status.REVIEW else "In review"
+            when = format_date(timezone.localtime(self.published_at), gettext("j M Y, H:i"))
+            return gettext("Scheduled for %(when)s") % {"when": when}
+        return self.get_status_display() if self.status != Status.REVIEW else gettext("In review")
 
     def _unique_slug(self):
         base = slugify(self.title, allow_unicode=True)[:190] or "article"

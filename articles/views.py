@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from pagecache import versions
@@ -80,14 +82,14 @@ class SubjectArticleListView(ArticleListView):
 class SectionView(SubjectArticleListView):
     subject_model = Section
     subject_filter = "section"
-    subject_kind = "Section"
+    subject_kind = _("Section")
     hide_when_empty = False  # sections are in the masthead, even before their first article
 
 
 class AuthorView(SubjectArticleListView):
     subject_model = Author
     subject_filter = "authors"
-    subject_kind = "Author"
+    subject_kind = _("Author")
     description_field = "bio"
 
     def get_subject(self):
@@ -100,7 +102,7 @@ class TagView(SubjectArticleListView):
     def get_subject(self):
         self.vocabulary = self.kwargs["vocabulary"]
         self.subject_filter = self.vocabulary.key
-        self.subject_kind = self.vocabulary.singular.capitalize()
+        self.subject_kind = capfirst(self.vocabulary.singular)
         return get_object_or_404(self.vocabulary.model, slug=self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):

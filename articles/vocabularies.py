@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,8 @@ class Vocabulary:
 VOCABULARIES = {
     vocabulary.key: vocabulary
     for vocabulary in (
-        Vocabulary("people", "People", "person"),
-        Vocabulary("places", "Places", "place"),
-        Vocabulary("events", "Events", "event"),
+        Vocabulary("people", _("People"), _("person")),
+        Vocabulary("places", _("Places"), _("place")),
+        Vocabulary("events", _("Events"), _("event")),
     )
 }

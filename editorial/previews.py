@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views import View
 
 from articles.models import Article, PreviewLink, Status
@@ -99,7 +100,7 @@ class SharedPreviewView(View):
         if article.is_published():
             return HttpResponseRedirect(article.get_absolute_url())
         response = preview_response(
-            request, article, "Preview: this article is not published yet. Please do not share this link."
+            request, article, _("Preview: this article is not published yet. Please do not share this link.")
         )
         # The token must not travel to other sites in the Referer header.
         response["Referrer-Policy"] = "no-referrer"

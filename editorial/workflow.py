@@ -25,6 +25,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from articles.models import ArticleAuthor, Author, PreviewLink, Status
 from .previews import preview_response, unsaved_article
@@ -324,7 +325,10 @@ class EditorialWorkflowMixin:
             authors += [author for author in Author.objects.filter(user=request.user) if author not in authors]
         article = unsaved_article(form.instance, form.cleaned_data, authors)
         return preview_response(
-            request, article, f"Preview of unsaved changes ({article.state}): nothing has been saved."
+            request,
+            article,
+            gettext("Preview of unsaved changes (%(state)s): nothing has been saved.")
+            % {"state": article.state},
         )
 
     def share_link_create_view(self, request, object_id):

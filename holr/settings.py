@@ -182,7 +182,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The language of the public site (docs/translation.md): "fr" or "fr-ca" for French,
+# "en-gb" by default. A regional code falls back to its language's catalogue and formats.
 LANGUAGE_CODE = os.environ.get("DJANGO_LANGUAGE_CODE", "en-gb")
+# The languages the site's own templates are translated into; the admin has Django's.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

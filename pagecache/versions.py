@@ -82,7 +82,7 @@ def _code_digest():
             if not f.startswith(".") and f not in skipped and not (Path(folder) / f / "pyvenv.cfg").exists()
         )
         for name in sorted(files):
-            if name.endswith((".py", ".html", ".txt", ".xml")):
+            if name.endswith((".py", ".html", ".txt", ".xml", ".po", ".mo")):
                 path = Path(folder) / name
                 digest.update(str(path.relative_to(root)).encode())
                 digest.update(path.read_bytes())

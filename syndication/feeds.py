@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from articles.links import absolute_url, site_host
 from articles.models import Article, Author, Section, VocabularyTag
@@ -135,7 +136,7 @@ class ArticleFeed(Feed):
         return absolute_url(reverse("articles:home"))
 
     def description(self, obj):
-        return f"The latest articles from {settings.SITE_NAME}."
+        return _("The latest articles from %(site_name)s.") % {"site_name": settings.SITE_NAME}
 
     def subtitle(self, obj):  # Atom's name for the description
         return self.description(obj)
@@ -232,7 +233,9 @@ class SubjectFeed(ArticleFeed):
         return absolute_url(subject.get_absolute_url())
 
     def description(self, subject):
-        description = getattr(subject, "description", "") or f"The latest articles on {subject} from {settings.SITE_NAME}."
+        description = getattr(subject, "description", "") or _(
+            "The latest articles on %(subject)s from %(site_name)s."
+        ) % {"subject": subject, "site_name": settings.SITE_NAME}
         return escape(description)  # read as HTML by feed readers, like an item's description
 
 
@@ -247,7 +250,11 @@ class AuthorFeed(SubjectFeed):
     subject_filter = "authors"
 
     def description(self, author):
-        return escape(author.bio or f"The latest articles by {author} in {settings.SITE_NAME}.")
+        return escape(
+            author.bio
+            or _("The latest articles by %(author)s in %(site_name)s.")
+            % {"author": author, "site_name": settings.SITE_NAME}
+        )
 
 
 class TagFeed(SubjectFeed):

@@ -136,6 +136,23 @@ def test_the_release_digest_changes_with_code_and_templates(settings, tmp_path, 
     assert digests[0] != digests[1]
 
 
+
+def test_the_release_digest_changes_with_the_translations(settings, tmp_path, monkeypatch):
+    """Editing locale/*.po or recompiling the .mo retires cached pages, as a template edit does."""
+    monkeypatch.delenv("DJANGO_RELEASE", raising=False)
+    settings.BASE_DIR = tmp_path
+    messages = tmp_path / "locale" / "fr" / "LC_MESSAGES"
+    messages.mkdir(parents=True)
+    digests = []
+    for po, mo in (("one", b"one"), ("two", b"one"), ("two", b"two")):
+        (messages / "django.po").write_text(po)
+        (messages / "django.mo").write_bytes(mo)
+        versions.release.cache_clear()
+        digests.append(versions.release())
+    versions.release.cache_clear()
+    assert len(set(digests)) == 3
+
+
 # Conditional requests
 
 
@@ -490,6 +507,18 @@ def test_a_new_site_name_never_serves_pages_with_the_old_one(client, page_cache,
     versions.release.cache_clear()  # a restart with the new environment
     try:
         assert "The Weekly HOLR" in fresh(client, "/").content.decode()
+    finally:
+        versions.release.cache_clear()
+
+
+def test_a_new_language_never_serves_pages_in_the_old_one(client, page_cache, settings):
+    """DJANGO_LANGUAGE_CODE=fr after English pages were cached: the next reader gets French."""
+    make_article()
+    cached(client, "/")
+    settings.LANGUAGE_CODE = "fr"
+    versions.release.cache_clear()  # a restart with the new environment
+    try:
+        assert '<html lang="fr">' in fresh(client, "/").content.decode()
     finally:
         versions.release.cache_clear()
 

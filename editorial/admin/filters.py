@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.core.cache import cache
 from django.db.models import Count
 from django.urls import reverse
+from django.utils.functional import lazy
 
 from articles.vocabularies import VOCABULARIES
 
@@ -72,10 +73,18 @@ class TagFilter(admin.SimpleListFilter):
         return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
 
+_lowered = lazy(lambda text: str(text).lower(), str)
+
+
 def tag_filter(key):
     vocabulary = VOCABULARIES[key]
     return type(
-        f"{vocabulary.singular.capitalize()}Filter",
+        f"{vocabulary.model.__name__}Filter",
         (TagFilter,),
-        {"vocabulary": vocabulary, "title": vocabulary.label.lower(), "parameter_name": f"{key}__id__exact"},
+        # Lowered when shown, in the language of the moment ("By people", "Par personnes").
+        {
+            "vocabulary": vocabulary,
+            "title": _lowered(vocabulary.label),
+            "parameter_name": f"{key}__id__exact",
+        },
     )

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext
 
 from articles.models import Article
 from articles.vocabularies import VOCABULARIES
@@ -17,9 +18,10 @@ class ArticleAdminForm(forms.ModelForm):
             limit = vocabulary.model._meta.get_field("name").max_length
             for name in cleaned_data.get(key) or ():
                 if len(name) > limit:
-                    self.add_error(
-                        key,
-                        f"“{name[:40]}…” is {len(name)} characters long; "
-                        f"a {vocabulary.singular}'s name may have at most {limit}.",
+                    message = gettext(
+                        "“%(name)s…” is %(length)d characters long; "
+                        "a %(kind)s's name may have at most %(limit)d."
                     )
+                    values = {"name": name[:40], "length": len(name), "kind": vocabulary.singular}
+                    self.add_error(key, message % {**values, "limit": limit})
         return cleaned_data
