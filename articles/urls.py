@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from . import feeds, previews, sitemaps, views
+from . import feeds, icons, previews, sitemaps, views
 from .converters import UnicodeSlugConverter, VocabularyConverter
 
 register_converter(UnicodeSlugConverter, "uslug")
@@ -37,4 +37,6 @@ urlpatterns = [
     ),
     path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("favicon.ico", icons.icon, {"name": "favicon.ico"}, name="favicon"),
+    path("apple-touch-icon.png", icons.icon, {"name": "apple-touch-icon.png"}, name="apple-touch-icon"),
 ]
