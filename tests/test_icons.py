@@ -6,7 +6,6 @@ import re
 import pytest
 from django.contrib.staticfiles import finders
 from django.template import loader
-from django.test import RequestFactory
 from django.urls import reverse
 from PIL import Image as PILImage
 
@@ -57,7 +56,7 @@ def test_every_public_page_declares_the_icons_in_its_head(client, page):
         assert head.count(link) == 1
 
 
-def test_the_error_pages_declare_the_icons_in_their_head(rf=RequestFactory()):
+def test_the_error_pages_declare_the_icons_in_their_head(rf):
     """The standalone 500 and 503 pages (rendered without the database) too."""
     for response in (server_error(rf.get("/")), service_unavailable()):
         head = response.content.decode().split("</head>")[0]
