@@ -109,13 +109,19 @@ def test_article_page_has_news_article_json_ld(client, story):
         ("Place", "Moscow", f"{SITE}/places/moscow/"),
         ("Event", "Xi's 2023 state visit to Moscow", f"{SITE}/events/xis-2023-state-visit-to-moscow/"),
     ]
-    share, full = article["image"]
+    share, four_by_three, square, full = article["image"]
     renditions = story.lead_image.renditions
     assert share == {
         "@type": "ImageObject", "url": f"{SITE}{renditions.share.url}", "width": 1200, "height": 630,
         "caption": "Two leaders shake hands", "creditText": "HOLR Photo Desk",
     }
+    assert four_by_three == {**share, "url": f"{SITE}{renditions.crops[0].url}", "width": 1200, "height": 900}
+    assert square == {**share, "url": f"{SITE}{renditions.crops[1].url}", "width": 1200, "height": 1200}
     assert (full["url"], full["width"], full["height"]) == (f"{SITE}{renditions.largest.url}", 1000, 600)
+    for image in (share, four_by_three, square):  # made on save: there, at the declared size
+        name = image["url"].removeprefix(SITE + default_storage.url(""))
+        with default_storage.open(name) as stored, PILImage.open(stored) as crop:
+            assert crop.size == (image["width"], image["height"])
 
 
 def test_article_page_has_breadcrumbs(client, story):
