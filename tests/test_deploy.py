@@ -25,6 +25,9 @@ from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE_CONFIG = ROOT / "deploy" / "nginx" / "holr.conf"
@@ -353,3 +356,25 @@ def test_with_gunicorn_down_readers_get_the_designed_502_page(site):
     finally:
         site.start_gunicorn()
     assert site.request("/")[0] == 200
+
+
+def test_render_error_pages_writes_standalone_pages_with_the_stylesheet_inside(tmp_path, settings):
+    settings.SITE_NAME = "Render Test Magazine"
+    call_command("render_error_pages", str(tmp_path / "pages"), verbosity=0)
+
+    stylesheet = Path(finders.find("css/holr.css")).read_text()
+    assert sorted(path.name for path in (tmp_path / "pages").iterdir()) == ["414.html", "502.html"]
+    for name, kicker in (("414.html", "Error 414"), ("502.html", "Error 503")):
+        page = (tmp_path / "pages" / name).read_text()
+        assert f'<p class="kicker">{kicker}</p>' in page
+        assert "Render Test Magazine" in page
+        assert f"<style>{stylesheet}</style>" in page
+        assert 'rel="stylesheet"' not in page
+        assert '<html lang="en-gb">' in page or name == "502.html"
+
+
+def test_render_error_pages_says_clearly_when_it_cannot_write(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(CommandError, match="Cannot write the error pages to"):
+        call_command("render_error_pages", str(blocker / "pages"), verbosity=0)
