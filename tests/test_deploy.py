@@ -201,9 +201,26 @@ def site(tmp_path_factory):
     manage("render_error_pages", str(tmp / "error-pages"))
     cert, key = tmp / "cert.pem", tmp / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     (tmp / "holr.conf").write_text(site_config(tmp, ports, cert, key))
     (tmp / "nginx.conf").write_text(main_config(tmp))
@@ -310,7 +327,7 @@ def is_designed_414(status, body):
     text = body.decode()
     return (
         status == 414
-        and "<p class=\"kicker\">Error 414</p>" in text
+        and '<p class="kicker">Error 414</p>' in text
         and SITE_NAME in text
         and "<style>" in text  # the stylesheet travels inside the page
         and "nginx" not in text
@@ -344,7 +361,7 @@ def test_no_address_length_meets_a_bare_error_at_the_limit(site):
 def test_an_oversized_cookie_gets_the_designed_page(site):
     status, _, body = site.request("/", {"Cookie": "junk=" + "x" * 9000})
     assert status == 400
-    assert "<p class=\"kicker\">Error 414</p>" in body.decode()
+    assert '<p class="kicker">Error 414</p>' in body.decode()
 
 
 def test_with_gunicorn_down_readers_get_the_designed_502_page(site):

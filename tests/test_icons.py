@@ -2,6 +2,7 @@
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -36,7 +37,7 @@ def test_the_icons_answer_at_the_root_with_a_day_long_cache(client, path, conten
     assert "X-Page-Cache" not in response  # the page cache would cut max-age to 0
     with PILImage.open(io.BytesIO(response.content)) as icon:
         assert set(icon.info.get("sizes", {icon.size})) == sizes
-    assert response.content == open(finders.find(path.lstrip("/")), "rb").read()
+    assert response.content == Path(finders.find(path.lstrip("/"))).read_bytes()
 
 
 @pytest.mark.django_db
