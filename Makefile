@@ -1,7 +1,7 @@
 # HOLR — local commands. GNU make; needs Python 3.11+ as `python3`.
 #
 #   make run          set up .venv, migrate, load the demo content, serve on http://127.0.0.1:8000/
-#   make test         set up .venv with the test tools, make sure Chromium is there, run the whole suite
+#   make test         set up .venv with the test tools, make sure Chromium and nginx are there, run the whole suite
 #   make lint         ruff check and ruff format --check (CI runs it first)
 #   make format       rewrite the tree as ruff format wants it
 #   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
@@ -19,7 +19,7 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format messages screenshots chromium wrk clean bench loadtest
+.PHONY: run test lint format messages screenshots chromium nginx wrk clean bench loadtest
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
@@ -28,7 +28,7 @@ run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py create_local_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(DEV_STAMP) chromium
+test: $(DEV_STAMP) chromium nginx
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
@@ -71,8 +71,9 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt | $(PY)
 	touch $@
 
 # Debian packages the tests and benchmarks drive: Chromium and its driver (browser tests,
-# screenshots), wrk (bench, loadtest). Installed when we are root or have passwordless
-# sudo; otherwise the one command to run is printed.
+# screenshots), nginx (tests/test_deploy.py runs deploy/nginx/holr.conf), wrk (bench,
+# loadtest). Installed when we are root or have passwordless sudo; otherwise the one
+# command to run is printed.
 APT_INSTALL = \
 	if [ "$$(id -u)" = 0 ]; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(1); \
@@ -90,6 +91,12 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
 		echo "Installing Chromium and chromedriver (apt packages chromium, chromium-driver)..."; \
 		$(call APT_INSTALL,chromium chromium-driver); }
+
+# Only the binary is needed: the test runs its own nginx on loopback. (Installing the
+# package may start Debian's default site where a service manager runs; the test does not need it.)
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+		echo "Installing nginx (apt package nginx)..."; $(call APT_INSTALL,nginx); }
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (apt package wrk)..."; $(call APT_INSTALL,wrk); }

@@ -107,10 +107,11 @@ def news_article(article):
         data["articleSection"] = article.section.name
     renditions = article.lead_image.renditions if article.lead_image else None
     if renditions:
-        # Google asks for several aspect ratios: the 1200×630 share crop and the full frame.
+        # Google's article guidelines ask for 16:9, 4:3 and 1:1: the 1200×630 share crop,
+        # the 4:3 and square crops around the focal point, and the full frame.
         data["image"] = [
-            image_object(renditions.share, article.lead_image),
-            image_object(renditions.largest, article.lead_image),
+            image_object(rendition, article.lead_image)
+            for rendition in (*renditions.every_crop, renditions.largest)
         ]
     return data
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import icons, views
 
 app_name = "articles"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("authors/<uslug:slug>/", views.AuthorView.as_view(), name="author"),
     path("<vocabulary:vocabulary>/", views.TagIndexView.as_view(), name="tag-index"),
     path("<vocabulary:vocabulary>/<uslug:slug>/", views.TagView.as_view(), name="tag"),
+    path("favicon.ico", icons.icon, {"name": "favicon.ico"}, name="favicon"),
+    path("apple-touch-icon.png", icons.icon, {"name": "apple-touch-icon.png"}, name="apple-touch-icon"),
 ]

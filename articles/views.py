@@ -40,6 +40,10 @@ class ArticleListView(ListView):
         context = super().get_context_data(**kwargs)
         # Page 2 onwards: search engines follow its links but do not list the page itself.
         context["noindex"] = context["page_obj"] is not None and context["page_obj"].number > 1
+        # The page's share card shows its first story with a picture: the lead story on
+        # the home page, the newest on a tag, section or author page (includes/social_meta.html).
+        pictured = (article for article in context["articles"] if article.lead_image)
+        context["share_article"] = next(pictured, None)
         return context
 
 

@@ -160,7 +160,8 @@ PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "3600"))
 PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_AGE", "0"))
 PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_CACHE_S_MAXAGE", "60"))
 PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_CACHE_STALE_WHILE_REVALIDATE", "30"))
-PAGE_CACHE_EXCLUDED_PATHS = [f"/{ADMIN_PATH}", "/preview/", "/healthz"]
+# The icons keep their own day-long Cache-Control (articles/icons.py), which the page cache would shorten.
+PAGE_CACHE_EXCLUDED_PATHS = [f"/{ADMIN_PATH}", "/preview/", "/healthz", "/favicon.ico", "/apple-touch-icon.png"]
 # A save or delete of any model in these apps changes what readers see.
 PAGE_CACHE_WATCHED_APPS = ["articles", "images", "search", "revisions"]
 # Where the content version lives: "cache" when the cache is shared (Redis), "database"

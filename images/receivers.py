@@ -12,7 +12,7 @@ from django.dispatch import receiver
 
 from .cleanup import discard, written_in_transaction
 from .models import Image
-from .renditions import make_renditions, make_share_crop, share_name
+from .renditions import CROPS, crop_name, make_crops, make_renditions
 
 FOCAL_FIELDS = {"focal_x", "focal_y"}
 
@@ -30,9 +30,9 @@ def image_saved(sender, instance, raw=False, update_fields=None, using=None, **k
     previous = getattr(instance, "_renditions_for", None)
     name = instance.file.name
     if previous == name:
-        # Unchanged file: its renditions are there; a moved focal point needs a new share crop.
-        if not default_storage.exists(share_name(instance)):
-            make_share_crop(instance)
+        # Unchanged file: its renditions are there; a moved focal point needs new crops.
+        if not all(default_storage.exists(crop_name(instance, kind)) for kind in CROPS):
+            make_crops(instance)
         return
     if instance._is_uploading:
         written_in_transaction(name, using=using)

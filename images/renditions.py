@@ -4,9 +4,10 @@ Renditions are made once, when an image is saved (see receivers.py), at fixed wi
 and under names derived from the original's, so pages compute their URLs without a
 query or a file-system check. Everything goes through Django's storage API (no local
 paths), so originals and renditions can live on local disk or in S3-compatible storage.
-The share crop (1200×630, for OpenGraph and Twitter
-cards) is cut around the image's focal point; its name carries the focal point, so a
-moved focal point gives a new URL that no social network has cached.
+The crops (1200×630 for OpenGraph and Twitter cards;
+4:3 and 1:1, which Google's article guidelines ask for beside it, for structured data)
+are cut around the image's focal point; their names carry the focal point, so a moved
+focal point gives new URLs that no social network or search engine has cached.
 """
 
 import io
@@ -22,8 +23,14 @@ WIDTHS = (320, 640, 960, 1280, 1920)
 FORMATS = {"webp": ("WEBP", {"quality": 80, "method": 4}), "jpg": ("JPEG", {"quality": 82, "progressive": True, "optimize": True})}
 # AVIF at speed 8: about four times faster to encode than the default, at the same size.
 FORMATS["avif"] = ("AVIF", {"quality": 60, "speed": 8})
-SHARE_SIZE = (1200, 630)  # what Facebook, LinkedIn and X show for a large link card
-SHARE_OPTIONS = FORMATS["jpg"][1]  # social networks still expect JPEG
+# Crops around the focal point: name prefix → size. JPEG, which social networks still expect.
+CROPS = {
+    "share": (1200, 630),  # what Facebook, LinkedIn and X show for a large link card
+    "4x3": (1200, 900),
+    "1x1": (1200, 1200),
+}
+SHARE_SIZE = CROPS["share"]
+SHARE_OPTIONS = FORMATS["jpg"][1]
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,12 @@ class RenditionSet:
     jpeg: tuple
     avif: tuple = ()
     share: Rendition = None
+    crops: tuple = ()  # the 4:3 and 1:1 crops, for structured data
+
+    @property
+    def every_crop(self):
+        """The share crop, then the 4:3 and the 1:1 crops."""
+        return (self.share, *self.crops)
 
     @property
     def fallback(self):
@@ -101,19 +114,29 @@ def renditions_for(image):
             for width in widths_for(image.width)
             for name in [rendition_name(image.file.name, width, extension)]
         )
-    share = Rendition(*SHARE_SIZE, url=default_storage.url(share_name(image)), name=share_name(image))
-    return RenditionSet(webp=sets["webp"], jpeg=sets["jpg"], avif=sets["avif"], share=share)
+    share, *crops = (
+        Rendition(*size, url=default_storage.url(crop_name(image, kind)), name=crop_name(image, kind))
+        for kind, size in CROPS.items()
+    )
+    return RenditionSet(
+        webp=sets["webp"], jpeg=sets["jpg"], avif=sets["avif"], share=share, crops=tuple(crops)
+    )
+
+
+def crop_name(image, kind):
+    """A crop's name: its kind and the focal point in thousandths, so a new point is a new file."""
+    folder = PurePosixPath(rendition_name(image.file.name, 0, "x")).parent
+    return f"{folder}/{kind}-{round(image.focal_x * 1000)}-{round(image.focal_y * 1000)}.jpg"
 
 
 def share_name(image):
-    """The share crop's name: the focal point in thousandths, so a new point is a new file."""
-    folder = PurePosixPath(rendition_name(image.file.name, 0, "x")).parent
-    return f"{folder}/share-{round(image.focal_x * 1000)}-{round(image.focal_y * 1000)}.jpg"
+    return crop_name(image, "share")
 
 
-def share_box(width, height, focal_x, focal_y):
-    """The largest 1200:630 box inside width×height, centred on the focal point as far as the edges allow."""
-    ratio = SHARE_SIZE[0] / SHARE_SIZE[1]
+def share_box(width, height, focal_x, focal_y, size=SHARE_SIZE):
+    """The largest box of `size`'s proportions inside width×height, centred on the focal point
+    as far as the edges allow."""
+    ratio = size[0] / size[1]
     crop_width = min(width, height * ratio)
     crop_height = crop_width / ratio
     left = min(max(focal_x * width - crop_width / 2, 0), width - crop_width)
@@ -143,18 +166,20 @@ def _store(name, picture, pil_format, options):
     default_storage.save(name, ContentFile(buffer.getvalue()))
 
 
-def make_share_crop(image, flattened=None):
-    """Write the 1200×630 share crop around the focal point, removing crops of earlier points."""
+def make_crops(image, flattened=None):
+    """Write the share, 4:3 and 1:1 crops around the focal point, removing crops of earlier points."""
     flattened = flattened or _upright_rgb(image)
-    name = share_name(image)
-    folder = str(PurePosixPath(name).parent)
+    names = {kind: crop_name(image, kind) for kind in CROPS}
+    folder = str(PurePosixPath(names["share"]).parent)
     if default_storage.exists(folder):
         for old in default_storage.listdir(folder)[1]:
-            if old.startswith("share-") and f"{folder}/{old}" != name:
+            is_crop = old.startswith(tuple(f"{kind}-" for kind in CROPS))
+            if is_crop and f"{folder}/{old}" not in names.values():
                 default_storage.delete(f"{folder}/{old}")
-    box = share_box(*flattened.size, image.focal_x, image.focal_y)
-    crop = flattened.crop(box).resize(SHARE_SIZE, PILImage.Resampling.LANCZOS)
-    _store(name, crop, "JPEG", SHARE_OPTIONS)
+    for kind, size in CROPS.items():
+        box = share_box(*flattened.size, image.focal_x, image.focal_y, size)
+        crop = flattened.crop(box).resize(size, PILImage.Resampling.LANCZOS)
+        _store(names[kind], crop, "JPEG", SHARE_OPTIONS)
 
 
 def make_renditions(image):
@@ -165,7 +190,7 @@ def make_renditions(image):
         resized = flattened if width == flattened.width else flattened.resize((width, height), PILImage.Resampling.LANCZOS)
         for extension, (pil_format, options) in FORMATS.items():
             _store(rendition_name(image.file.name, width, extension), resized, pil_format, options)
-    make_share_crop(image, flattened)
+    make_crops(image, flattened)
 
 
 def delete_renditions(original_name):

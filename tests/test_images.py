@@ -49,12 +49,12 @@ def media_files(settings):
 
 
 def rendition_files(image):
-    """Storage names of every rendition of `image`: AVIF, WebP, JPEG and the share crop."""
+    """Storage names of every rendition of `image`: AVIF, WebP, JPEG and the three crops."""
     renditions = renditions_for(image)
     media_url = default_storage.url("")
     return [
         rendition.url.removeprefix(media_url)
-        for rendition in (*renditions.avif, *renditions.webp, *renditions.jpeg, renditions.share)
+        for rendition in (*renditions.avif, *renditions.webp, *renditions.jpeg, *renditions.every_crop)
     ]
 
 
@@ -325,8 +325,8 @@ def test_replacing_the_file_deletes_old_file_and_renditions(admin_client, settin
 def test_deleting_an_image_removes_its_file_and_renditions(admin_client, settings, django_capture_on_commit_callbacks):
     """Deleting an image through the admin leaves none of its files behind (once committed)."""
     image = make_image(width=1000, height=600)
-    # the original, AVIF, WebP and JPEG at 320, 640, 960, 1000, and the share crop
-    assert len(media_files(settings)) == 1 + 3 * 4 + 1
+    # the original, AVIF, WebP and JPEG at 320, 640, 960, 1000, and the share, 4:3 and 1:1 crops
+    assert len(media_files(settings)) == 1 + 3 * 4 + 3
 
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(reverse("admin:images_image_delete", args=[image.pk]), {"post": "yes"})
@@ -457,6 +457,51 @@ def test_moving_the_focal_point_in_the_admin_makes_a_new_share_crop(admin_client
     red, _, blue = stored_image(image.renditions.share.url).getpixel((1195, 315))
     assert red > 150 and blue < 80
     assert media_files(settings) == sorted([image.file.name, *rendition_files(image)])
+
+
+@pytest.mark.parametrize(("crop", "size"), [(1, (1200, 900)), (2, (1200, 1200))])
+def test_4_by_3_and_square_crops_keep_the_focal_point_in_frame(crop, size):
+    """Google's other two aspect ratios, cut around the focal point as the share crop is."""
+    image = make_image(file=two_halves(), focal_x=0.9, focal_y=0.5)
+    rendition = image.renditions.every_crop[crop]
+
+    made = stored_image(rendition.url)
+
+    assert made.format == "JPEG"
+    assert made.size == (rendition.width, rendition.height) == size
+    for x in (5, size[0] // 2, size[0] - 5):  # the right, blue, half only
+        red, _, blue = made.getpixel((x, size[1] // 2))
+        assert blue > 150 and red < 80, x
+
+
+def test_moving_the_focal_point_replaces_all_three_crops_and_only_them(admin_client, settings):
+    image = make_image(file=two_halves())
+    old_crops = [rendition.url for rendition in image.renditions.every_crop]
+    widths = [rendition.url for rendition in image.renditions.jpeg]
+
+    response = admin_client.post(change_url(image), image_data(focal_x="0.05", focal_y="0.5"))
+
+    assert response.status_code == 302, form_errors(response)
+    image.refresh_from_db()
+    new_crops = [rendition.url for rendition in image.renditions.every_crop]
+    assert [url.rsplit("/", 1)[1] for url in new_crops] == ["share-50-500.jpg", "4x3-50-500.jpg", "1x1-50-500.jpg"]
+    assert not set(old_crops) & set(new_crops)
+    assert [rendition.url for rendition in image.renditions.jpeg] == widths
+    assert media_files(settings) == sorted([image.file.name, *rendition_files(image)])
+
+
+def test_make_renditions_command_backfills_missing_crops(capsys):
+    """After the upgrade that adds the 4:3 and 1:1 crops, `--missing` makes them for older images."""
+    image = make_image(width=700, height=400)
+    square = image.renditions.crops[1]
+    default_storage.delete(square.name)
+
+    from django.core.management import call_command
+
+    call_command("make_renditions", "--missing")
+
+    assert default_storage.exists(square.name)
+    assert f"made the renditions of image {image.pk}" in capsys.readouterr().out
 
 
 def test_make_renditions_command_backfills_missing_avif(capsys):

@@ -109,13 +109,19 @@ def test_article_page_has_news_article_json_ld(client, story):
         ("Place", "Moscow", f"{SITE}/places/moscow/"),
         ("Event", "Xi's 2023 state visit to Moscow", f"{SITE}/events/xis-2023-state-visit-to-moscow/"),
     ]
-    share, full = article["image"]
+    share, four_by_three, square, full = article["image"]
     renditions = story.lead_image.renditions
     assert share == {
         "@type": "ImageObject", "url": f"{SITE}{renditions.share.url}", "width": 1200, "height": 630,
         "caption": "Two leaders shake hands", "creditText": "HOLR Photo Desk",
     }
+    assert four_by_three == {**share, "url": f"{SITE}{renditions.crops[0].url}", "width": 1200, "height": 900}
+    assert square == {**share, "url": f"{SITE}{renditions.crops[1].url}", "width": 1200, "height": 1200}
     assert (full["url"], full["width"], full["height"]) == (f"{SITE}{renditions.largest.url}", 1000, 600)
+    for image in (share, four_by_three, square):  # made on save: there, at the declared size
+        name = image["url"].removeprefix(SITE + default_storage.url(""))
+        with default_storage.open(name) as stored, PILImage.open(stored) as crop:
+            assert crop.size == (image["width"], image["height"])
 
 
 def test_article_page_has_breadcrumbs(client, story):
@@ -200,9 +206,86 @@ def test_other_pages_have_site_cards(client, story):
     tag = read(client, "/people/xi-jinping/")
 
     assert home.property("og:type") == ["website"] and home.property("og:title") == ["HOLR Magazine"]
-    assert tag.property("og:title") == ["Xi Jinping"]
+    assert tag.property("og:title") == tag.property("twitter:title") == ["Xi Jinping"]
     assert tag.property("og:url") == [f"{SITE}/people/xi-jinping/"]
-    assert home.property("og:image") == [f"{SITE}/static/images/logo.png"]
+
+
+def card(page):
+    """What a social network shows: title, description, image (URL, type, size, alt) and card kind."""
+    names = ("og:title", "og:description", "og:image", "og:image:type", "og:image:width", "og:image:height",
+             "og:image:alt", "twitter:card", "twitter:title", "twitter:description", "twitter:image",
+             "twitter:image:alt")
+    values = {name: page.property(name) for name in names}
+    assert all(len(value) == 1 for value in values.values()), values
+    return {name: value[0] for name, value in values.items()}
+
+
+def test_the_home_page_shares_as_its_lead_story_with_the_site_description(client, story):
+    older = make_article(lead_image=make_image(alt="An older picture"), published_at=timezone.now() - timedelta(days=2))
+    share = story.lead_image.renditions.share
+
+    assert card(read(client, reverse("articles:home"))) == {
+        "og:title": "HOLR Magazine", "twitter:title": "HOLR Magazine",
+        "og:description": "HOLR Magazine: news, culture and ideas.",
+        "twitter:description": "HOLR Magazine: news, culture and ideas.",
+        "og:image": f"{SITE}{share.url}", "twitter:image": f"{SITE}{share.url}",
+        "og:image:type": "image/jpeg", "og:image:width": "1200", "og:image:height": "630",
+        "og:image:alt": "Two leaders shake hands", "twitter:image:alt": "Two leaders shake hands",
+        "twitter:card": "summary_large_image",
+    }
+    assert older.lead_image.renditions.share.url not in card(read(client, "/?page=1"))["og:image"]
+
+
+def test_a_tag_page_shares_as_its_newest_story_with_a_picture_and_its_own_description(client, story):
+    make_article(people=["Xi Jinping"], title="Newest, without a picture")
+    tag = story.people.get(name="Xi Jinping")
+    tag.description = "General Secretary of the Chinese Communist Party since 2012."
+    tag.save()
+
+    shared = card(read(client, "/people/xi-jinping/"))
+
+    assert shared["og:description"] == shared["twitter:description"] == tag.description
+    assert shared["og:image"] == f"{SITE}{story.lead_image.renditions.share.url}"
+    assert shared["og:image:alt"] == "Two leaders shake hands"
+
+
+def test_section_and_author_pages_describe_themselves(client, story):
+    author = story.authors.get(slug="mira-patel")
+    author.bio = "Mira Patel covers Russia and China."
+    author.save()
+
+    assert card(read(client, "/authors/mira-patel/"))["og:description"] == "Mira Patel covers Russia and China."
+    assert card(read(client, "/sections/world/"))["og:description"] == (
+        "Section: World. Articles from HOLR Magazine."
+    )
+
+
+def test_a_page_without_any_picture_shares_the_site_card(client):
+    section = make_section(name="Letters", slug="letters")
+    make_article(section=section)
+
+    shared = card(read(client, "/sections/letters/"))
+
+    assert shared["og:image"] == shared["twitter:image"] == f"{SITE}/static/images/share-card.png"
+    assert (shared["og:image:type"], shared["og:image:width"], shared["og:image:height"]) == ("image/png", "1200", "630")
+    assert shared["og:image:alt"] == "HOLR Magazine"
+    assert shared["twitter:card"] == "summary_large_image"
+    with PILImage.open(finders.find("images/share-card.png")) as default_card:
+        assert (default_card.format, default_card.size) == ("PNG", (1200, 630))
+
+
+@pytest.mark.parametrize("path", ["/", "/people/xi-jinping/", "/sections/world/", "/authors/mira-patel/"])
+def test_share_cards_cost_no_queries(client, story, path, django_assert_num_queries):
+    """The card is built from the articles the listing loaded anyway: same count with or without a picture."""
+    client.get(path)
+    with CaptureQueriesContext(connection) as with_picture:
+        assert story.lead_image.renditions.share.url in client.get(path).content.decode()
+    queries = len(with_picture.captured_queries)  # now: the next request empties the log
+    story.lead_image = None
+    story.save()
+    client.get(path)
+    with django_assert_num_queries(queries):
+        assert "share-card.png" in client.get(path).content.decode()
 
 
 def test_social_and_structured_data_cost_no_queries(client, story):

@@ -8,13 +8,13 @@ from images.renditions import make_renditions, renditions_for
 
 class Command(BaseCommand):
     help = (
-        "Writes the renditions (AVIF, WebP, JPEG and the 1200×630 share crop) of every library "
-        "image. Run it once after an upgrade that adds a rendition; uploads get theirs on save."
+        "Writes the renditions (AVIF, WebP, JPEG; the 1200×630 share crop, 4:3 and 1:1 crops) "
+        "of every library image. Run it once after an upgrade that adds a rendition; uploads get theirs on save."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--missing", action="store_true", help="Skip images whose AVIF renditions and share crop exist."
+            "--missing", action="store_true", help="Skip images whose AVIF renditions and crops exist."
         )
 
     def handle(self, *args, missing=False, verbosity, **options):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
                 renditions = renditions_for(image)
                 if renditions is None:
                     continue
-                expected = (renditions.avif[-1], renditions.share)
+                expected = (renditions.avif[-1], *renditions.every_crop)
                 if missing and all(default_storage.exists(rendition.name) for rendition in expected):
                     continue
                 make_renditions(image)
