@@ -6,4 +6,4 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Magazine"
 
     def ready(self):
-        from . import checks, redirects  # noqa: F401  (deploy checks; old addresses: 301s and 410s)
+        from . import checks, corrections, redirects  # noqa: F401  (deploy checks; notes; 301s and 410s)

@@ -20,6 +20,7 @@ from .links import absolute_url, site_host
 from .models import Article, Author, Section, VocabularyTag
 from .redirects import tag_moved
 from .sanitizer import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
+from .structured_data import last_modified
 from .vocabularies import VOCABULARIES
 
 FEED_ITEMS = 20
@@ -163,7 +164,7 @@ class ArticleFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return max(article.updated_at, article.published_at)
+        return last_modified(article)
 
     def item_categories(self, article):
         return [tag.name for tag in (*article.people.all(), *article.places.all(), *article.events.all())]
