@@ -23,5 +23,8 @@ class FooterPage:
 def footer_pages():
     return versions.remembered(
         CACHE_KEY,
-        lambda: [FooterPage(page.title, page.get_absolute_url()) for page in Page.objects.in_footer().only("title", "slug")],
+        lambda: [
+            FooterPage(page.title, page.get_absolute_url())
+            for page in Page.objects.in_footer().only("title", "slug")
+        ],
     )

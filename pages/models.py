@@ -30,7 +30,9 @@ class Page(models.Model):
     )
     body = ProseEditorField(config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True)
     is_published = models.BooleanField(
-        "published", default=False, help_text="Only editors publish. Unpublished pages are invisible to readers."
+        "published",
+        default=False,
+        help_text="Only editors publish. Unpublished pages are invisible to readers.",
     )
     footer_order = models.PositiveSmallIntegerField(
         default=0, help_text="Order in the site footer; lower comes first."

@@ -44,10 +44,8 @@ def note_rows(article):
     """The article's corrections and updates as [kind, ISO time, text], newest first, from the database."""
     from articles.models import ArticleNote
 
-    return [
-        [kind, noted_at.isoformat(), text]
-        for kind, noted_at, text in ArticleNote.objects.filter(article=article).values_list("kind", "noted_at", "text")
-    ]
+    rows = ArticleNote.objects.filter(article=article).values_list("kind", "noted_at", "text")
+    return [[kind, noted_at.isoformat(), text] for kind, noted_at, text in rows]
 
 
 def record_revision(article, user=None, comment=""):

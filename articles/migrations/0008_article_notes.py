@@ -31,27 +31,58 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_indexes'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("articles", "0007_indexes"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticleNote',
+            name="ArticleNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('correction', 'Correction'), ('update', 'Update')], default='correction', max_length=10)),
-                ('noted_at', models.DateTimeField(default=django.utils.timezone.now, help_text='When the correction or update was made; not in the future.', verbose_name='time')),
-                ('text', models.TextField(help_text='Plain text, e.g. “An earlier version misstated the length of the talks.”', max_length=1000)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notes', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("correction", "Correction"), ("update", "Update")],
+                        default="correction",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "noted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        help_text="When the correction or update was made; not in the future.",
+                        verbose_name="time",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="Plain text, e.g. “An earlier version misstated the length of the talks.”",
+                        max_length=1000,
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notes",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correction or update',
-                'verbose_name_plural': 'corrections and updates',
-                'ordering': ['-noted_at', '-id'],
+                "verbose_name": "correction or update",
+                "verbose_name_plural": "corrections and updates",
+                "ordering": ["-noted_at", "-id"],
             },
         ),
         migrations.RunPython(grant, revoke),

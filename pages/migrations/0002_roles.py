@@ -25,7 +25,7 @@ def grant(apps, schema_editor):
     for name, pairs in GRANTS.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.add(
-            *[Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in pairs]
+            *[Permission.objects.get(content_type__app_label=app, codename=code) for app, code in pairs]
         )
 
 
@@ -34,8 +34,9 @@ def revoke(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     for name, pairs in GRANTS.items():
         for group in Group.objects.filter(name=name):
+            codenames = [codename for _, codename in pairs]
             group.permissions.remove(
-                *Permission.objects.filter(content_type__app_label="pages", codename__in=[c for _, c in pairs])
+                *Permission.objects.filter(content_type__app_label="pages", codename__in=codenames)
             )
 
 

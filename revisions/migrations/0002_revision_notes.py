@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('revisions', '0001_initial'),
+        ("revisions", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='revision',
-            name='notes',
-            field=models.JSONField(default=list, help_text="The article's corrections and updates: [kind, ISO time, text], newest first."),
+            model_name="revision",
+            name="notes",
+            field=models.JSONField(
+                default=list,
+                help_text="The article's corrections and updates: [kind, ISO time, text], newest first.",
+            ),
         ),
     ]
