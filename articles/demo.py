@@ -59,6 +59,18 @@ class DemoArticle:
     caption: str
     body: str
     edited_after: timedelta | None = field(default=None)  # an edit this long after publication
+    # Corrections and updates: (kind, this long after publication, text).
+    notes: tuple = field(default=())
+
+
+@dataclass(frozen=True)
+class DemoPage:
+    """One of the magazine's own pages (pages.Page), matched by slug."""
+
+    slug: str
+    title: str
+    footer_order: int
+    body: str
 
 
 SECTIONS = (
@@ -277,6 +289,14 @@ ARTICLES = (
             "Russian invasion of Ukraine",
         ),
         age=timedelta(hours=5),
+        notes=(
+            (
+                "correction",
+                timedelta(hours=2),
+                "An earlier version of this article said the two leaders' informal conversation "
+                "lasted about three hours. The Kremlin put it at about four and a half.",
+            ),
+        ),
         artwork=Artwork(
             motif="orbits",
             background=((12, 22, 48), (28, 44, 86)),
@@ -520,6 +540,14 @@ there are many more whose stories are still waiting to be read.</p>
         events=("Swiss glacier melt of 2022–23", "Blatten glacier collapse"),
         age=timedelta(days=7, hours=2),
         edited_after=timedelta(days=1),
+        notes=(
+            (
+                "update",
+                timedelta(days=1),
+                "This article was updated with the final figures of the Swiss glacier monitoring "
+                "network for the 2023 melt season.",
+            ),
+        ),
         artwork=Artwork(
             motif="waves",
             background=((196, 222, 238), (238, 244, 248)),
@@ -805,6 +833,55 @@ and she never returned to live in Germany.</p>
 <li>She died in Cambridge in 1968, a few months after Hahn.</li>
 <li>Frisch chose the words on her headstone: a physicist who never lost her humanity.</li>
 </ul>
+""",
+    ),
+)
+
+
+PAGES = (
+    DemoPage(
+        slug="about",
+        title="About HOLR Magazine",
+        footer_order=1,
+        body="""
+<p>HOLR Magazine is an independent magazine of reporting and ideas. We write about power and
+the people it touches: the summits and the streets, the museums and the mountains, the
+arguments a city has with itself.</p>
+<h2>What we publish</h2>
+<p>Our correspondents file news, analysis and long reads from Europe and beyond, sorted into
+four sections: News, World, Culture and Science. Every story is tagged with the people, places
+and events it is about, so a reader who wants to follow one thread (a leader, a city, a
+referendum) can find every piece we have written on it.</p>
+<h2>How we work</h2>
+<ul>
+<li>Every story is read by an editor before it is published.</li>
+<li>When we get something wrong we say so at the end of the story, with the date of the
+correction, and we do not quietly rewrite the record.</li>
+<li>We do not put trackers on our pages. Video and social posts load only when you ask for
+them.</li>
+</ul>
+<p>HOLR Magazine runs on HOLR, the open-source publishing system its editors built for
+themselves.</p>
+""",
+    ),
+    DemoPage(
+        slug="contact",
+        title="Contact",
+        footer_order=2,
+        body="""
+<p>We read everything that reaches us, though we cannot answer every message.</p>
+<h2>Tips and stories</h2>
+<p>If you have a story we should know about, write to the news desk at
+<a href="mailto:news@holr.example">news@holr.example</a>. Tell us what you know, how you know
+it, and how we can reach you safely.</p>
+<h2>Corrections</h2>
+<p>If you think we got something wrong, write to
+<a href="mailto:corrections@holr.example">corrections@holr.example</a> and name the story. An
+editor looks at every request; corrections we make are noted and dated at the end of the
+story.</p>
+<h2>Everything else</h2>
+<p>For letters to the editor, partnerships and press enquiries, write to
+<a href="mailto:editors@holr.example">editors@holr.example</a>.</p>
 """,
     ),
 )
