@@ -64,8 +64,12 @@ def snapshot():
             list(model.objects.order_by("name").values_list("name", "slug", "description"))
             for model in (Person, Place, Event)
         ],
-        "pages": list(Page.objects.order_by("slug").values_list("slug", "title", "body", "is_published", "updated_at")),
-        "notes": list(ArticleNote.objects.order_by("pk").values_list("article__slug", "kind", "noted_at", "text")),
+        "pages": list(
+            Page.objects.order_by("slug").values_list("slug", "title", "body", "is_published", "updated_at")
+        ),
+        "notes": list(
+            ArticleNote.objects.order_by("pk").values_list("article__slug", "kind", "noted_at", "text")
+        ),
         "files": sorted((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in media_files()),
     }
 
@@ -100,7 +104,9 @@ def test_load_demo_publishes_illustrated_articles_tagged_in_all_three_vocabulari
     now = timezone.now()
     assert all(now - article.published_at < timedelta(weeks=4) for article in articles)
     assert len({article.published_at.date() for article in articles}) == len(articles)
-    edited = {article.slug: article.updated_at - article.published_at for article in articles if article.is_updated}
+    edited = {
+        article.slug: article.updated_at - article.published_at for article in articles if article.is_updated
+    }
     assert edited == {PUTIN_XI: timedelta(hours=2), "swiss-glaciers-alps-retreat": timedelta(days=1)}
     # One article has no author, to show the site's byline.
     assert Article.objects.filter(authors=None).count() == 1
@@ -140,11 +146,13 @@ def test_load_demo_adds_about_and_contact_pages_and_dated_notes(client):
     home = client.get("/").content.decode()
     assert '<a href="/about/">About HOLR Magazine</a>' in home and '<a href="/contact/">Contact</a>' in home
     about = client.get("/about/")
-    assert about.status_code == 200 and "independent magazine of reporting and ideas" in about.content.decode()
+    assert about.status_code == 200
+    assert "independent magazine of reporting and ideas" in about.content.decode()
     article = Article.objects.get(slug=PUTIN_XI)
     day = timezone.localtime(article.published_at + timedelta(hours=2))
     page = client.get(article.get_absolute_url()).content.decode()
-    assert f"Correction, <time datetime=\"{day.isoformat()}\">{day.day} {day:%B %Y}</time>:</strong> An earlier version" in page
+    stamp = f'<time datetime="{day.isoformat()}">{day.day} {day:%B %Y}</time>'
+    assert f"Correction, {stamp}:</strong> An earlier version" in page
 
 
 @pytest.mark.django_db
