@@ -348,3 +348,19 @@ def test_publishing_a_page_shows_it_in_cached_footers_at_once(client, page_cache
 
     assert client.get("/about/").status_code == 200
     assert '<a href="/about/">About us</a>' in client.get("/").content.decode()
+
+
+def test_an_unpublished_page_is_found_on_no_surface_a_reader_can_reach(client):
+    """Every page, feed, sitemap and search answer: no title, address or word of an unpublished page."""
+    from tests.surfaces import all_surfaces, walk
+
+    make_page(title="Visible about", slug="about")
+    make_page(title="Hiddentitle qx", slug="hidden-qx", body="<p>Unique hiddenword zq.</p>", is_published=False)
+    make_article(title="A story", slug="a-story")
+
+    walked = list(walk(client, all_surfaces(["story", "hiddenword"])))
+
+    assert any(surface.url == "/about/" for surface, _ in walked)
+    for surface, response in walked:
+        text = response.content.decode()
+        assert "Hiddentitle" not in text and "hidden-qx" not in text and "hiddenword zq" not in text, surface.url
