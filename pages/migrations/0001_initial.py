@@ -25,7 +25,8 @@ class Migration(migrations.Migration):
                     "slug",
                     models.SlugField(
                         allow_unicode=True,
-                        help_text="The page's address: /this-slug/. The site's own routes (articles, search, feed…) "
+                        help_text="The page's address: /this-slug/. "
+                        "The site's own routes (articles, search, feed…) "
                         "and four-digit years are taken.",
                         max_length=100,
                         unique=True,
