@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
 
         from pagecache import versions
 
-        from . import checks, redirects  # noqa: F401  (deploy checks; old addresses: 301s and 410s)
+        from . import checks, corrections, redirects  # noqa: F401  (deploy checks; notes; 301s and 410s)
         from .converters import UnicodeSlugConverter, VocabularyConverter
 
         # Registered here, not in urls.py: other apps' URLconfs (feeds) use them too.

@@ -412,3 +412,40 @@ class TagRedirect(models.Model):
 
     def __str__(self):
         return f"/{self.vocabulary}/{self.old_slug}/ → /{self.vocabulary}/{self.new_slug}/"
+
+
+class NoteKind(models.TextChoices):
+    CORRECTION = "correction", "Correction"
+    UPDATE = "update", "Update"
+
+
+class ArticleNote(models.Model):
+    """A dated correction or update, shown at the end of the article, newest first.
+
+    A note is part of the public record: a save or delete moves the article's modified
+    time (articles/corrections.py), which the JSON-LD, the feeds and the sitemap read.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="notes")
+    kind = models.CharField(max_length=10, choices=NoteKind.choices, default=NoteKind.CORRECTION)
+    noted_at = models.DateTimeField(
+        "time", default=timezone.now, help_text="When the correction or update was made; not in the future."
+    )
+    text = models.TextField(
+        max_length=1000,
+        help_text="Plain text, e.g. “An earlier version misstated the length of the talks.”",
+    )
+
+    class Meta:
+        ordering = ["-noted_at", "-id"]
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {timezone.localtime(self.noted_at):%-d %B %Y}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.noted_at and self.noted_at > timezone.now() + timedelta(minutes=1):
+            raise ValidationError({"noted_at": "A correction or update cannot be dated in the future."})

@@ -69,9 +69,30 @@ def image_object(rendition, image):
 
 
 def last_modified(article):
-    if article.published_at is None:
-        return article.updated_at
-    return max(article.updated_at, article.published_at)
+    """The article's last change readers can see: its publication, its last save, or its
+    latest correction or update (a note's save also moves `updated_at`: articles/corrections.py).
+
+    The sitemap says the same in SQL (Greatest("updated_at", "published_at")).
+    """
+    moments = [article.updated_at, article.published_at]
+    if "notes" in getattr(article, "_prefetched_objects_cache", {}):
+        moments += [note.noted_at for note in article.notes.all()]
+    return max(moment for moment in moments if moment is not None)
+
+
+def corrections(article):
+    """schema.org `correction`: each correction or update as a CorrectionComment, newest first."""
+    if "notes" not in getattr(article, "_prefetched_objects_cache", {}):
+        return []  # the article page prefetches them; nothing else shows them
+    return [
+        {
+            "@type": "CorrectionComment",
+            "name": note.get_kind_display(),
+            "text": note.text,
+            "datePublished": note.noted_at.isoformat(),
+        }
+        for note in article.notes.all()
+    ]
 
 
 def news_article(article):
@@ -105,6 +126,8 @@ def news_article(article):
         data["datePublished"] = article.published_at.isoformat()
     if article.section:
         data["articleSection"] = article.section.name
+    if notes := corrections(article):
+        data["correction"] = notes
     renditions = article.lead_image.renditions if article.lead_image else None
     if renditions:
         # Google's article guidelines ask for 16:9, 4:3 and 1:1: the 1200×630 share crop,

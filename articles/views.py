@@ -173,7 +173,7 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.for_listing().with_tags()
+        articles = Article.objects.for_listing().with_tags().prefetch_related("notes")
         if self.request.user.is_staff:
             return articles
         return articles.published()

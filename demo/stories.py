@@ -5,8 +5,9 @@ The words live where an editor can read and change them, not in Python strings:
 * `content/magazine.json`: the sections, authors, tags (with descriptions) and the
   illustrations' credit;
 * `content/stories/NN-<slug>.html`: one article each, in page order. A JSON block between
-  two `---` lines holds its fields; the rest of the file is the body, as the editor stores
-  it (sanitized HTML).
+  two `---` lines holds its fields (corrections and updates under "notes"); the rest of
+  the file is the body, as the editor stores it (sanitized HTML);
+* `content/pages/<slug>.html`: the magazine's own pages (About, Contact), the same way.
 
 Sections, authors and articles are matched by slug and tags by name, so the loader can
 tell what is already there. Publication times are ages (`"published_ago": {"hours": 5}`),
@@ -70,15 +71,32 @@ class DemoArticle:
     caption: str
     body: str
     edited_after: timedelta | None = field(default=None)  # an edit this long after publication
+    # Corrections and updates: (kind, this long after publication, text).
+    notes: tuple = field(default=())
 
+
+@dataclass(frozen=True)
+class DemoPage:
+    """One of the magazine's own pages (pages.Page), matched by slug."""
+
+    slug: str
+    title: str
+    footer_order: int
+    body: str
+
+
+
+def _read(path):
+    """The JSON fields and the body of a content file."""
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith(FRONT_MATTER):
+        raise ValueError(f"{path}: the file starts with a JSON block between two '---' lines.")
+    front, body = text[len(FRONT_MATTER) :].split(FRONT_MATTER, 1)
+    return json.loads(front), body
 
 
 def _article(path):
-    text = path.read_text(encoding="utf-8")
-    if not text.startswith(FRONT_MATTER):
-        raise ValueError(f"{path}: a story starts with a JSON block between two '---' lines.")
-    front, body = text[len(FRONT_MATTER):].split(FRONT_MATTER, 1)
-    fields = json.loads(front)
+    fields, body = _read(path)
     artwork = fields.pop("artwork")
     edited_after = fields.pop("edited_after", None)
     return DemoArticle(
@@ -100,7 +118,15 @@ def _article(path):
         caption=fields["caption"],
         body=body,
         edited_after=timedelta(**edited_after) if edited_after else None,
+        notes=tuple(
+            (note["kind"], timedelta(**note["after_publication"]), note["text"]) for note in fields.get("notes", ())
+        ),
     )
+
+
+def _page(path):
+    fields, body = _read(path)
+    return DemoPage(slug=path.stem, title=fields["title"], footer_order=fields["footer_order"], body=body)
 
 
 _magazine = json.loads((CONTENT / "magazine.json").read_text(encoding="utf-8"))
@@ -109,3 +135,4 @@ SECTIONS = tuple(DemoSection(**item) for item in _magazine["sections"])
 AUTHORS = tuple(DemoAuthor(**item) for item in _magazine["authors"])
 TAGS = tuple(DemoTag(**item) for item in _magazine["tags"])
 ARTICLES = tuple(_article(path) for path in sorted((CONTENT / "stories").glob("*.html")))
+PAGES = tuple(sorted((_page(path) for path in (CONTENT / "pages").glob("*.html")), key=lambda page: page.footer_order))

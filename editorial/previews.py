@@ -37,6 +37,8 @@ class UnsavedArticle:
     def __init__(self, article, authors, tags):
         self._article = article
         self.authors = Listed(authors)
+        # Its saved corrections and updates (a new article has none yet).
+        self.notes = Listed(article.notes.all() if article.pk is not None else [])
         for key, objects in tags.items():
             setattr(self, key, Listed(objects))
 

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "images",
     "articles",
+    "pages",
     "pagecache",
     "csp",
     "axes",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "articles.context_processors.site",
+                "pages.context_processors.footer",
             ],
         },
     },
@@ -163,7 +165,7 @@ PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_CACHE_STALE_
 # The icons keep their own day-long Cache-Control (articles/icons.py), which the page cache would shorten.
 PAGE_CACHE_EXCLUDED_PATHS = [f"/{ADMIN_PATH}", "/preview/", "/healthz", "/favicon.ico", "/apple-touch-icon.png"]
 # A save or delete of any model in these apps changes what readers see.
-PAGE_CACHE_WATCHED_APPS = ["articles", "images", "search", "revisions"]
+PAGE_CACHE_WATCHED_APPS = ["articles", "images", "search", "revisions", "pages"]
 # Where the content version lives: "cache" when the cache is shared (Redis), "database"
 # when it is per-process (local memory); "auto" picks by the cache backend.
 CONTENT_VERSION_STORE = os.environ.get("DJANGO_CONTENT_VERSION_STORE", "auto")

@@ -21,4 +21,8 @@ if settings.DEBUG:
     # Local development only; in production the web server or a CDN serves media.
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# Last: the magazine's own pages take any one-segment address the site does not use
+# (pages/reserved.py keeps them off the routes above).
+urlpatterns.append(path("", include("pages.urls")))
+
 handler500 = "resilience.views.server_error"

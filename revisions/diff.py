@@ -1,9 +1,11 @@
-"""Side-by-side differences between two revisions: title, dek, body text and tags."""
+"""Side-by-side differences between two revisions: title, dek, body text, tags, corrections and updates."""
 
 import difflib
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -68,6 +70,18 @@ def _tags_diff(label, old_names, new_names):
     )
 
 
+def _notes_text(notes):
+    """Corrections and updates one a line, as readers see them: "Correction, 3 December 2026: …"."""
+    from articles.models import NoteKind
+
+    lines = []
+    for kind, noted_at, text in notes:
+        label = NoteKind(kind).label if kind in NoteKind.values else kind
+        day = timezone.localtime(datetime.fromisoformat(noted_at))
+        lines.append(f"{label}, {day.day} {day:%B %Y}: {' '.join(text.split())}")
+    return "\n".join(lines)
+
+
 def compare(old, new):
     """The rows of a side-by-side comparison of two revisions, in the form's order."""
     rows = [
@@ -80,4 +94,5 @@ def compare(old, new):
         _tags_diff(vocabulary.label, getattr(old, key), getattr(new, key))
         for key, vocabulary in VOCABULARIES.items()
     ]
+    rows.append(_text_diff("Corrections and updates", _notes_text(old.notes), _notes_text(new.notes)))
     return rows

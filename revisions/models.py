@@ -43,6 +43,9 @@ class Revision(models.Model):
     people = models.JSONField(default=list)
     places = models.JSONField(default=list)
     events = models.JSONField(default=list)
+    notes = models.JSONField(
+        default=list, help_text="The article's corrections and updates: [kind, ISO time, text], newest first."
+    )
 
     objects = RevisionQuerySet.as_manager()
 

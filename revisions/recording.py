@@ -40,6 +40,14 @@ def tag_names(article):
     }
 
 
+def note_rows(article):
+    """The article's corrections and updates as [kind, ISO time, text], newest first, from the database."""
+    from articles.models import ArticleNote
+
+    rows = ArticleNote.objects.filter(article=article).values_list("kind", "noted_at", "text")
+    return [[kind, noted_at.isoformat(), text] for kind, noted_at, text in rows]
+
+
 def record_revision(article, user=None, comment=""):
     """Add the next revision of `article`, copied from its saved state."""
     with transaction.atomic():
@@ -53,6 +61,7 @@ def record_revision(article, user=None, comment=""):
             comment=comment[:200],
             **{field: getattr(article, field) for field in CONTENT_FIELDS},
             **tag_names(article),
+            notes=note_rows(article),
         )
 
 

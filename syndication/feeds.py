@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from articles.links import absolute_url, site_host
 from articles.models import Article, Author, Section, VocabularyTag
 from articles.redirects import tag_moved
+from articles.structured_data import last_modified
 from articles.sanitizer import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from articles.vocabularies import VOCABULARIES
 
@@ -164,7 +165,7 @@ class ArticleFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return max(article.updated_at, article.published_at)
+        return last_modified(article)
 
     def item_categories(self, article):
         return [tag.name for tag in (*article.people.all(), *article.places.all(), *article.events.all())]

@@ -80,6 +80,8 @@ def role_group(name):
     if not Group.objects.filter(name=name).exists():
         import_module("articles.migrations.0002_roles").create_roles(apps, None)
         import_module("articles.migrations.0003_preview_links").let_editors_share(apps, None)
+        import_module("articles.migrations.0008_article_notes").grant(apps, None)
+        import_module("pages.migrations.0002_roles").grant(apps, None)
     return Group.objects.get(name=name)
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from articles.models import Article, Author, Section
 from articles.vocabularies import VOCABULARIES
+from pages.models import Page
 
 HTML, FEED, SITEMAP, JSON = "html", "feed", "sitemap", "json"
 
@@ -50,6 +51,11 @@ def _pages(search_terms):
     return surfaces
 
 
+def _site_pages(search_terms):
+    """The magazine's own pages (About, Contact…): only the published ones are public."""
+    return [Surface(page.get_absolute_url(), is_public=page.is_published) for page in Page.objects.all()]
+
+
 def _feeds(search_terms):
     surfaces = [Surface(reverse("syndication:feed"), FEED), Surface(reverse("syndication:feed-atom"), FEED)]
     surfaces += [
@@ -79,7 +85,7 @@ def _tag_autocomplete(search_terms):
     return surfaces
 
 
-SURFACES = [_pages, _feeds, _sitemaps, _search, _tag_autocomplete]
+SURFACES = [_pages, _site_pages, _feeds, _sitemaps, _search, _tag_autocomplete]
 
 
 def all_surfaces(search_terms=()):

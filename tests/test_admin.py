@@ -48,6 +48,11 @@ def article_data(authors=(), **overrides):
         "author_links-INITIAL_FORMS": "0",
         "author_links-MIN_NUM_FORMS": "0",
         "author_links-MAX_NUM_FORMS": "1000",
+        # The corrections-and-updates inline (editors see it; others' forms ignore it).
+        "notes-TOTAL_FORMS": "0",
+        "notes-INITIAL_FORMS": "0",
+        "notes-MIN_NUM_FORMS": "0",
+        "notes-MAX_NUM_FORMS": "1000",
     }
     for index, author in enumerate(authors):
         data[f"author_links-{index}-author"] = str(author.pk)
@@ -109,11 +114,12 @@ def publisher_client(client):
 
 
 def test_add_form_author_inline_uses_author_links_prefix(admin_client):
-    """The add page's author inline management form uses the `author_links` prefix the tests post."""
+    """The add page's inline management forms use the `author_links` and `notes` prefixes the tests post."""
     response = admin_client.get(ADD_URL)
 
     assert response.status_code == 200
-    assert [formset.formset.prefix for formset in response.context["inline_admin_formsets"]] == ["author_links"]
+    prefixes = [formset.formset.prefix for formset in response.context["inline_admin_formsets"]]
+    assert prefixes == ["author_links", "notes"]
     assert 'name="author_links-TOTAL_FORMS"' in response.content.decode()
 
 

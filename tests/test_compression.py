@@ -42,7 +42,7 @@ def vary(response):
 def test_a_cached_page_is_gzipped_for_readers_who_accept_it(client, page_cache, page):
     article = make_article(dek="Words " * 100)
     urls = {"home": reverse("articles:home"), "article": article.get_absolute_url()}
-    url = urls.get(page) or reverse("articles:feed")
+    url = urls.get(page) or reverse("syndication:feed")
     plain = client.get(url)
     assert plain["X-Page-Cache"] == "miss"
     assert "Content-Encoding" not in plain

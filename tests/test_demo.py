@@ -18,6 +18,7 @@ from demo.management.commands import load_demo
 from articles.models import (
     Article,
     ArticleAuthor,
+    ArticleNote,
     Author,
     Event,
     Person,
@@ -29,6 +30,7 @@ from articles.models import (
 )
 from images.models import Image
 from images.renditions import FORMATS, rendition_name
+from pages.models import Page
 
 PUTIN_XI = "xi-jinping-visits-putin-in-moscow"
 
@@ -62,6 +64,12 @@ def snapshot():
             list(model.objects.order_by("name").values_list("name", "slug", "description"))
             for model in (Person, Place, Event)
         ],
+        "pages": list(
+            Page.objects.order_by("slug").values_list("slug", "title", "body", "is_published", "updated_at")
+        ),
+        "notes": list(
+            ArticleNote.objects.order_by("pk").values_list("article__slug", "kind", "noted_at", "text")
+        ),
         "files": sorted((str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in media_files()),
     }
 
@@ -77,7 +85,7 @@ def test_load_demo_publishes_illustrated_articles_tagged_in_all_three_vocabulari
     assert len(articles) == len(demo.ARTICLES) >= 6
     assert output.strip() == (
         f"Demo content: {len(articles)} articles created "
-        f"(4 sections, 4 authors, {len(demo.TAGS)} tags, {len(articles)} images)."
+        f"(4 sections, 4 authors, {len(demo.TAGS)} tags, {len(articles)} images, 2 pages)."
     )
     assert Section.objects.count() == 4
     for article in articles:
@@ -92,13 +100,14 @@ def test_load_demo_publishes_illustrated_articles_tagged_in_all_three_vocabulari
                 assert default_storage.exists(rendition_name(image.file.name, rendition.width, extension))
 
     # Fresh on the home page: one article a day or more apart over the last weeks, and
-    # only the article edited a day after publication shows an "Updated" time.
+    # only the articles edited or corrected after publication show an "Updated" time.
     now = timezone.now()
     assert all(now - article.published_at < timedelta(weeks=4) for article in articles)
     assert len({article.published_at.date() for article in articles}) == len(articles)
-    edited = [article for article in articles if article.is_updated]
-    assert [article.slug for article in edited] == [item.slug for item in demo.ARTICLES if item.edited_after]
-    assert edited[0].updated_at - edited[0].published_at == timedelta(days=1)
+    edited = {
+        article.slug: article.updated_at - article.published_at for article in articles if article.is_updated
+    }
+    assert edited == {PUTIN_XI: timedelta(hours=2), "swiss-glaciers-alps-retreat": timedelta(days=1)}
     # One article has no author, to show the site's byline.
     assert Article.objects.filter(authors=None).count() == 1
 
@@ -123,6 +132,27 @@ def test_load_demo_tags_the_putin_xi_story_with_one_person_each():
     assert not Person.objects.filter(name="习近平").exists()
     assert Place.objects.get(name="Zürich").slug == "zürich"
     assert Person.objects.get(name="Ángela Ruiz").slug == "ángela-ruiz"
+
+
+@pytest.mark.django_db
+def test_load_demo_adds_about_and_contact_pages_and_dated_notes(client):
+    """The demo has an About and a Contact page in the footer, and a corrected story that
+    says so at its end."""
+    run("load_demo")
+
+    assert list(Page.objects.in_footer().values_list("slug", "title")) == [
+        ("about", "About HOLR Magazine"), ("contact", "Contact"),
+    ]
+    home = client.get("/").content.decode()
+    assert '<a href="/about/">About HOLR Magazine</a>' in home and '<a href="/contact/">Contact</a>' in home
+    about = client.get("/about/")
+    assert about.status_code == 200
+    assert "independent magazine of reporting and ideas" in about.content.decode()
+    article = Article.objects.get(slug=PUTIN_XI)
+    day = timezone.localtime(article.published_at + timedelta(hours=2))
+    page = client.get(article.get_absolute_url()).content.decode()
+    stamp = f'<time datetime="{day.isoformat()}">{day.day} {day:%B %Y}</time>'
+    assert f"Correction, {stamp}:</strong> An earlier version" in page
 
 
 @pytest.mark.django_db

@@ -219,6 +219,7 @@ ARTICLE_FORM = {
     "title": "Half-saved", "slug": "half-saved", "dek": "A standfirst.", "body": "<p>Body.</p>",
     "status": "draft", "people": "Vladimir Putin", "places": "", "events": "",
     "author_links-TOTAL_FORMS": "0", "author_links-INITIAL_FORMS": "0",
+    "notes-TOTAL_FORMS": "0", "notes-INITIAL_FORMS": "0",
 }
 
 

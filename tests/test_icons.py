@@ -10,7 +10,7 @@ from django.template import loader
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from articles.views import server_error
+from resilience.views import server_error
 from resilience.middleware import service_unavailable
 from tests.builders import make_article
 

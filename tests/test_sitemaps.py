@@ -57,7 +57,7 @@ def test_sitemap_index_lists_articles_tags_sections_and_authors_with_lastmod(cli
     sections = {entry.findtext("sm:loc", namespaces=NS): entry.findtext("sm:lastmod", namespaces=NS) for entry in index.findall("sm:sitemap", NS)}
 
     assert set(sections) == {
-        f"{SITE}/sitemap-{name}.xml" for name in ("pages", "articles", "people", "places", "events", "sections", "authors")
+        f"{SITE}/sitemap-{name}.xml" for name in ("pages", "articles", "people", "places", "events", "sections", "authors", "site-pages")
     }
     assert sections[f"{SITE}/sitemap-articles.xml"].startswith(f"{published.updated_at:%Y-%m-%d}")
 

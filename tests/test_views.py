@@ -422,10 +422,10 @@ def test_article_page_queries_do_not_grow_with_tags_or_authors(client):
             people=["Person 0"], places=["Place 0"], events=["Event 0"],
             lead_image=make_image(), section=make_section(), authors=[make_author()],
         )
-    # article + authors + people + places + events (related stories are kept until
-    # content changes; the request that makes them runs one more query)
-    assert queries_for(client, one.get_absolute_url()) == 5
-    assert queries_for(client, thirty.get_absolute_url()) == 5
+    # article + authors + people + places + events + corrections and updates (related
+    # stories are kept until content changes; the request that makes them runs one more query)
+    assert queries_for(client, one.get_absolute_url()) == 6
+    assert queries_for(client, thirty.get_absolute_url()) == 6
     assert len(client.get(thirty.get_absolute_url()).context["related_articles"]) == 4
 
 

@@ -11,10 +11,10 @@ from revisions.admin import ArticleHistoryMixin
 
 from .filters import tag_filter
 from .forms import ArticleAdminForm
-from articles.models import Article, ArticleAuthor, Author, Event, Person, Place, Section
+from articles.models import Article, ArticleAuthor, ArticleNote, Author, Event, Person, Place, Section
 from articles.pagination import ArticlePaginator
 from .tag_editing import TagEditingMixin, TagSuggestMixin
-from editorial.workflow import EditorialWorkflowMixin
+from editorial.workflow import EditorialWorkflowMixin, is_editor
 
 admin.site.unregister(Tag)  # HOLR's tags live in its three vocabularies
 
@@ -24,6 +24,30 @@ class ArticleAuthorInline(admin.TabularInline):
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
     extra = 1
+
+
+class ArticleNoteInline(admin.StackedInline):
+    """Corrections and updates: editors only (contributors cannot edit published articles)."""
+
+    model = ArticleNote
+    fields = ["kind", "noted_at", "text"]
+    extra = 0
+    classes = ["collapse"]
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and is_editor(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and is_editor(request.user)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "text":
+            field.widget.attrs["rows"] = 3
+        return field
 
 
 @admin.register(Article)
@@ -38,7 +62,7 @@ class ArticleAdmin(EditorialWorkflowMixin, ArticleHistoryMixin, TagSuggestMixin,
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["section", "lead_image"]
     readonly_fields = ["lead_image_preview", "length", "state"]
-    inlines = [ArticleAuthorInline]
+    inlines = [ArticleAuthorInline, ArticleNoteInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "body"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_preview", "caption"]}),

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
+from articles.models import ArticleNote
+from pages.models import Page
 from tests.builders import make_article, make_author, make_image, make_section
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
@@ -47,12 +49,19 @@ def build_magazine():
         people=["Vladimir Putin"], places=["Moscow"],
     )
     make_article(title="A quiet week in 习近平's capital", people=["习近平"], events=["ICC arrest warrant for Putin"])
+    # A correction at the article's end, and one of the magazine's own pages (in the footer).
+    ArticleNote.objects.create(article=article, text="An earlier version misstated the length of the talks.")
+    Page.objects.create(
+        title="About HOLR Magazine", slug="about", is_published=True,
+        body="<p>An independent magazine.</p><h2>How we work</h2><ul><li>Every story is edited.</li></ul>",
+    )
     return article
 
 
 PAGES = {
     "home": "/",
     "article": "/articles/putin-hosts-xi/",
+    "magazine page": "/about/",
     "people index": "/people/",
     "places index": "/places/",
     "events index": "/events/",
@@ -100,8 +109,9 @@ def test_every_public_page_passes_axe(browser, live_server, scheme):
         for page, path in PAGES.items():
             browser.get(f"{live_server.url}{path}")
             assert browser.find_element(By.TAG_NAME, "h1").text, f"{page} has no h1"
-            if page == "article":  # the article is checked with its related stories
+            if page == "article":  # the article is checked with its related stories and its notes
                 assert browser.find_elements(By.ID, "related-heading")
+                assert browser.find_elements(By.ID, "article-notes")
             if page == "search with results":
                 assert browser.find_elements(By.TAG_NAME, "mark")
             problems += describe(page, axe_violations(browser))

@@ -20,11 +20,12 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageChops, ImageDraw, ImageOps
 
-from articles.models import Article, ArticleAuthor, Author, Section, Status
+from articles.models import Article, ArticleAuthor, ArticleNote, Author, Section, Status
 from articles.vocabularies import VOCABULARIES
 from demo import stories as demo
 from images.models import Image
 from images.renditions import delete_renditions
+from pages.models import Page
 
 SIZE = (1920, 1080)
 # Shapes are drawn at twice the size and scaled down: ImageDraw does not anti-alias.
@@ -35,12 +36,12 @@ class Command(BaseCommand):
     help = (
         f"Load HOLR's demo magazine: {len(demo.SECTIONS)} sections, {len(demo.AUTHORS)} "
         f"authors, {len(demo.ARTICLES)} published articles with people, places and events, "
-        "and a generated lead illustration for each. Safe to "
+        f"a generated lead illustration for each, and the magazine's {len(demo.PAGES)} own pages. Safe to "
         "run again: anything already there (matched by slug, tags by name) is left as it is."
     )
 
     def handle(self, *args, **options):
-        self.created = {"articles": 0, "sections": 0, "authors": 0, "tags": 0, "images": 0}
+        self.created = {"articles": 0, "sections": 0, "authors": 0, "tags": 0, "images": 0, "pages": 0}
         self.saved_files = []
         try:
             with transaction.atomic():
@@ -75,6 +76,19 @@ class Command(BaseCommand):
             elif article.lead_image_id is None:
                 # .update(): adding a missing picture is not an edit readers should see.
                 Article.objects.filter(pk=article.pk).update(lead_image=self.image(item))
+        for item in demo.PAGES:
+            self.page(item)
+
+    def page(self, item):
+        page, created = Page.objects.get_or_create(
+            slug=item.slug,
+            defaults={
+                "title": item.title, "body": item.body.strip(), "is_published": True,
+                "footer_order": item.footer_order,
+            },
+        )
+        self.created["pages"] += created
+        return page
 
     def section(self, item):
         section = Section.objects.filter(Q(slug=item.slug) | Q(name=item.name)).first()
@@ -119,10 +133,14 @@ class Command(BaseCommand):
         for vocabulary in VOCABULARIES:
             names = getattr(item, vocabulary)
             getattr(article, vocabulary).add(*(tags[vocabulary, name] for name in names))
-        # updated_at is auto_now: set the history the demo should show after the saves.
+        for kind, after, text in item.notes:
+            ArticleNote.objects.create(article=article, kind=kind, noted_at=published_at + after, text=text)
+        # updated_at is auto_now (and a note's save touches it): set the history the demo should
+        # show after the saves; a correction or update is an edit too.
+        edits = [item.edited_after or timedelta(0), *(after for _, after, _ in item.notes)]
         Article.objects.filter(pk=article.pk).update(
             created_at=published_at - timedelta(hours=3),
-            updated_at=published_at + (item.edited_after or timedelta(0)),
+            updated_at=published_at + max(edits),
         )
         self.created["articles"] += 1
         return article
