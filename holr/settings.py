@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONCE
 
+from richtext.embeds import EMBED_HOSTS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -59,6 +61,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "images",
     "articles",
+    "richtext",
     "pagecache",
     "csp",
     "axes",
@@ -275,6 +278,9 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", *([f"{_media_host.scheme}://{_media_host.netloc}"] if _media_host.netloc else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # Exactly the embed providers' player hosts: a player is loaded only after the
+        # reader's click (richtext/embeds.py); none of them may ever run script here.
+        "frame-src": [f"https://{host}" for host in EMBED_HOSTS],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

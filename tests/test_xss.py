@@ -11,7 +11,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article, Author, Event, Person, Place
-from articles.sanitizer import sanitize_html
+from richtext.sanitizer import sanitize_html
 from images.models import Image
 from tests.hostile_content import PAYLOADS, make_hostile_magazine
 from tests.markup import live_markup, live_markup_in_feed

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from articles import demo
 from articles.management.commands.load_demo import paint
 from articles.models import Article, ArticleAuthor, Author, Section, Status
-from articles.sanitizer import sanitize_html
+from richtext.sanitizer import sanitize_html
 from articles.signals import content_changed
 from articles.synthetic import SECTION_WEIGHTS, SECTIONS, Archive
 from articles.vocabularies import VOCABULARIES
