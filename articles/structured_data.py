@@ -16,6 +16,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
 
+from richtext.rendering import inline_images
+
 from .links import absolute_url
 
 # The logo in the publisher's Organization; its size is the PNG's in static/images/.
@@ -104,13 +106,17 @@ def news_article(article):
         data["datePublished"] = article.published_at.isoformat()
     if article.section:
         data["articleSection"] = article.section.name
+    images = []
     renditions = article.lead_image.renditions if article.lead_image else None
     if renditions:
         # Google asks for several aspect ratios: the 1200×630 share crop and the full frame.
-        data["image"] = [
-            image_object(renditions.share, article.lead_image),
-            image_object(renditions.largest, article.lead_image),
-        ]
+        images = [image_object(renditions.share, article.lead_image), image_object(renditions.largest, article.lead_image)]
+    # Then the images inside the story (fetched once for the page, richtext/rendering.py).
+    for image in inline_images(article):
+        if image.pk != article.lead_image_id and image.renditions:
+            images.append(image_object(image.renditions.largest, image))
+    if images:
+        data["image"] = images
     return data
 
 
