@@ -226,3 +226,25 @@ def test_a_good_figure_saves_through_the_admin(admin_client, photos):
     response = admin_client.post(ADD_URL, article_data(body=body))
     assert response.status_code == 302
     assert Article.objects.get().body == body
+
+
+def test_revision_compare_says_in_words_what_changed_among_the_figures(photos):
+    from revisions.diff import _figures_diff
+
+    crowd, kremlin, _ = photos
+    old = f'<p>Text</p><figure data-embed="{YOUTUBE}"></figure><table><tbody><tr><td>1</td></tr></tbody></table>'
+    new = (f'<p>Text</p><figure data-image="{crowd.pk}" data-size="wide"><figcaption>x</figcaption></figure>'
+           f'<figure data-gallery="{crowd.pk},{kremlin.pk}"></figure>'
+           '<figure data-pullquote=""><blockquote><p>Nobody expected a deal.</p></blockquote></figure>'
+           "<table><tbody><tr><td>1</td></tr></tbody></table>")
+    row = _figures_diff(old, new)
+    assert row.is_changed
+    assert row.old == f"YouTube embed {YOUTUBE}, table of 1 row"
+    assert row.new.endswith(
+        '<ul class="revision-diff__changes">'
+        f"<li>Removed YouTube embed {YOUTUBE}</li>"
+        "<li>Added wide image “Crowds in Red Square”</li>"
+        "<li>Added gallery of 2 images (“Crowds in Red Square”, “The Kremlin at dusk”)</li>"
+        "<li>Added pull quote “Nobody expected a deal.”</li></ul>"
+    )
+    assert _figures_diff(new, new).is_changed is False
