@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from django.utils.html import escape
+
 from richtext.rendering import prefetch_body_images, render_body
 from richtext.sanitizer import ALLOWED_TAGS, URL_SCHEMES
 
@@ -52,7 +53,7 @@ _feed_cleaner = nh3.Cleaner(
 
 def feed_body(article):
     """An article body for a feed: figures rendered for feed readers, sanitized, with absolute links."""
-    return render_body(article, absolute=True, clean=_feed_cleaner.clean) if article.body else ""
+    return render_body(article, absolute_url=absolute_url, clean=_feed_cleaner.clean) if article.body else ""
 
 
 def _media_content(handler, image):

@@ -11,9 +11,10 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
-from .querysets import ArticleQuerySet, PreviewLinkQuerySet
 from richtext.fields import BodyField
 from richtext.sanitizer import sanitize_html
+
+from .querysets import ArticleQuerySet, PreviewLinkQuerySet
 
 WORDS_PER_MINUTE = 230
 # An edit this long after publication shows readers an "Updated" date.

@@ -12,8 +12,6 @@ from urllib.parse import urlsplit
 import dj_database_url
 from csp.constants import NONCE
 
-from richtext.embeds import EMBED_HOSTS
-
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -278,9 +276,14 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", *([f"{_media_host.scheme}://{_media_host.netloc}"] if _media_host.netloc else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        # Exactly the embed providers' player hosts: a player is loaded only after the
-        # reader's click (richtext/embeds.py); none of them may ever run script here.
-        "frame-src": [f"https://{host}" for host in EMBED_HOSTS],
+        # Exactly the embed providers' player hosts (richtext/embeds.py EMBED_HOSTS; a test
+        # keeps the two lists equal): a player loads only after the reader's click, and
+        # none of them may ever run script here.
+        "frame-src": [
+            "https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://geo.dailymotion.com",
+            "https://open.spotify.com", "https://w.soundcloud.com", "https://embed.bsky.app",
+            "https://www.instagram.com", "https://platform.twitter.com",
+        ],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],

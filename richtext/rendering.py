@@ -6,7 +6,6 @@ text (kept in a small in-process cache) and every library image it refers to is 
 in one query, remembered on the object for JSON-LD and the rest of the request.
 """
 
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -80,37 +79,34 @@ def image_ids(html):
 
 
 def body_images(obj):
-    """{id: Image} for every image `obj.body` refers to, remembered on the object.
+    """{id: Image} for every image `obj.body` refers to: one query, remembered on the object.
 
-    One query, kept in the cache under the content version (pagecache/versions.py) as
-    related stories are: any image or article change retires it, so alt text, credit
-    and files are never stale, and a warm page asks the database nothing for its figures.
+    A caller that keeps them longer (the article page, under the content version) hands
+    them over with attach_body_images() first.
     """
     cache = obj.__dict__.get("_body_images")
     if cache is None or cache[0] != obj.body:
         ids = image_ids(obj.body)
-        images = _remembered_images(ids) if ids else {}
-        cache = (obj.body, images)
+        cache = (obj.body, load_images(ids))
         obj.__dict__["_body_images"] = cache
     return cache[1]
 
 
-def _remembered_images(ids):
+def load_images(ids):
     from images.models import Image
-    from pagecache import versions
 
-    key = "holr:body-images:" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
-    return versions.remembered(key, lambda: Image.objects.in_bulk(ids))
+    return Image.objects.in_bulk(ids) if ids else {}
+
+
+def attach_body_images(obj, images):
+    obj.__dict__["_body_images"] = (obj.body, images)
 
 
 def prefetch_body_images(objs):
     """body_images() for many objects in one query (feeds, listings)."""
-    from images.models import Image
-
     objs = list(objs)
     wanted = {obj.pk: image_ids(obj.body) for obj in objs}
-    every = {number for ids in wanted.values() for number in ids}
-    images = Image.objects.in_bulk(list(every)) if every else {}
+    images = load_images(list({number for ids in wanted.values() for number in ids}))
     for obj in objs:
         obj.__dict__["_body_images"] = (obj.body, {n: images[n] for n in wanted[obj.pk] if n in images})
     return objs
@@ -122,18 +118,23 @@ def inline_images(obj):
     return [images[number] for number in image_ids(obj.body) if number in images]
 
 
-def render_body(obj, *, absolute=False, clean=None):
-    """`obj.body` with its figures rendered; `absolute=True` for feeds (plain <img>, links for embeds).
+def render_body(obj, *, absolute_url=None, clean=None):
+    """`obj.body` with its figures rendered.
 
-    `clean`, when given, is applied to the stored text between figures (feeds sanitize again).
+    For feeds, pass `absolute_url` (a path → URL function): figures become plain
+    absolute-URL <img>s and embeds links; `clean` is applied to the stored text between
+    figures (feeds sanitize again).
     """
     parts = segments(obj.body)
     clean = clean or (lambda html: html)  # stored bodies are sanitized on save
     if not any(isinstance(part, Figure) for part in parts):
-        return mark_safe(clean("".join(parts)))  # noqa: S308
+        return mark_safe(clean("".join(parts)))
     images = body_images(obj)
-    render = _render_for_feed if absolute else _render_for_page
-    return mark_safe("".join(clean(part) if isinstance(part, str) else render(part, images) for part in parts))  # noqa: S308
+    if absolute_url:
+        return mark_safe("".join(
+            clean(part) if isinstance(part, str) else _render_for_feed(part, images, absolute_url) for part in parts
+        ))
+    return mark_safe("".join(clean(part) if isinstance(part, str) else _render_for_page(part, images) for part in parts))
 
 
 def _credits(images):
@@ -146,11 +147,11 @@ def _render_for_page(figure, images):
         return ""  # an image deleted behind the library's back: nothing rather than a hole
     context = {
         "figure": figure,
-        "caption": mark_safe(figure.caption),  # noqa: S308
+        "caption": mark_safe(figure.caption),
         "images": shown,
         "credits": _credits(shown),
         "sizes": SIZES["gallery" if figure.kind == "gallery" else figure.size],
-        "quote": mark_safe(figure.quote),  # noqa: S308
+        "quote": mark_safe(figure.quote),
         "embed": figure.embed,
     }
     return _template(figure.kind).render(context)
@@ -161,17 +162,15 @@ def _template(kind):
     return get_template(f"richtext/figure_{kind}.html")
 
 
-def _render_for_feed(figure, images):
-    from articles.links import absolute_url
-
+def _render_for_feed(figure, images, absolute_url):
     caption = figure.caption
     if figure.kind == "embed":
         embed = figure.embed
         link = format_html('<a href="{}" rel="noopener">{} on {}</a>', embed.url, embed.provider.verb, embed.provider.name)
-        return format_html("<p>{}{}</p>", link, mark_safe(f": {caption}") if caption else "")  # noqa: S308
+        return format_html("<p>{}{}</p>", link, mark_safe(f": {caption}") if caption else "")
     if figure.kind == "pullquote":
-        attribution = format_html("<p>— {}</p>", mark_safe(caption)) if caption else ""  # noqa: S308
-        return format_html("<blockquote>{}{}</blockquote>", mark_safe(figure.quote), attribution)  # noqa: S308
+        attribution = format_html("<p>— {}</p>", mark_safe(caption)) if caption else ""
+        return format_html("<blockquote>{}{}</blockquote>", mark_safe(figure.quote), attribution)
     shown = [images[number] for number in figure.image_ids if number in images]
     pictures = []
     for image in shown:

@@ -46,7 +46,7 @@ def make_hostile_magazine():
         for payload in PAYLOADS[1:]
     )
     articles = []
-    for n, (payload, image) in enumerate(zip(PAYLOADS, images)):
+    for n, (payload, image) in enumerate(zip(PAYLOADS, images, strict=True)):
         author = make_author(name=f"Writer {n} {payload}"[:150], slug=f"writer-{n}", bio=payload)
         name = payload[:100]
         articles.append(

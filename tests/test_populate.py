@@ -12,10 +12,10 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from articles.models import Article, Author, Event, Person, Place, Status
-from richtext.sanitizer import sanitize_html
 from articles.signals import content_changed
 from articles.synthetic import Archive
 from images.models import Image
+from richtext.sanitizer import sanitize_html
 
 pytestmark = pytest.mark.django_db
 

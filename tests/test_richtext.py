@@ -1,6 +1,7 @@
 """The body's storage format (docs/rich-text.md): what the sanitizer keeps, what the form says."""
 
 import pytest
+from django.conf import settings
 
 from richtext.embeds import EMBED_HOSTS, PROVIDERS, resolve
 from richtext.sanitizer import MAX_FIGURES, sanitize_html
@@ -53,6 +54,7 @@ def test_the_embed_hosts_are_exactly_the_providers_player_hosts():
         "w.soundcloud.com", "embed.bsky.app", "www.instagram.com", "platform.twitter.com",
     }
     assert len(PROVIDERS) == 8
+    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] == [f"https://{host}" for host in EMBED_HOSTS]
 
 
 def test_tables_keep_their_cells_and_lose_merged_cells_and_attributes():

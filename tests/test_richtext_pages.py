@@ -68,7 +68,7 @@ def test_gallery_is_a_list_of_pictures_with_one_caption_and_every_credit(client,
     gallery = re.search(r'<figure class="figure figure--gallery">.*?</figure>', body, re.S).group(0)
     assert '<ul class="gallery gallery--3">' in gallery
     assert gallery.count("<picture>") == 3
-    assert [alt for alt in re.findall(r'alt="([^"]*)"', gallery)] == [
+    assert re.findall(r'alt="([^"]*)"', gallery) == [
         "Crowds in Red Square", "The Kremlin at dusk", "A guard of honour",
     ]
     assert ('<figcaption>The first day <span class="credit">Anna Petrova</span> '
