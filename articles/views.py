@@ -12,8 +12,8 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView, ListView, TemplateView
 
 from pagecache import versions
-from richtext.rendering import attach_body_images, image_ids, load_images
 from resilience.middleware import UNAVAILABLE, service_unavailable
+from richtext.rendering import attach_body_images, image_ids, load_images
 
 from .discovery import often_with
 from .models import Article, Author, Section
