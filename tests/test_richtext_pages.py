@@ -248,3 +248,15 @@ def test_revision_compare_says_in_words_what_changed_among_the_figures(photos):
         "<li>Added pull quote “Nobody expected a deal.”</li></ul>"
     )
     assert _figures_diff(new, new).is_changed is False
+
+
+def test_staff_preview_and_share_link_show_the_figures_of_a_draft(client, admin_client, photos):
+    from tests.test_previews import make_link
+
+    draft = make_article(status="draft", published_at=None,
+                         body=f'<figure data-image="{photos[0].pk}"><figcaption>Draft caption</figcaption></figure>')
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    for response in (admin_client.get(draft.get_absolute_url()), client.get(make_link(draft).get_absolute_url())):
+        body = body_of(response)
+        assert 'alt="Crowds in Red Square"' in body
+        assert '<figcaption>Draft caption <span class="credit">Anna Petrova</span></figcaption>' in body
