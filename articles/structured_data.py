@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import to_locale
 
+from images.renditions import jpeg_rendition
 from richtext.rendering import inline_images
 
 from .links import absolute_url
@@ -113,8 +114,9 @@ def news_article(article):
         images = [image_object(renditions.share, article.lead_image), image_object(renditions.largest, article.lead_image)]
     # Then the images inside the story (fetched once for the page, richtext/rendering.py).
     for image in inline_images(article):
-        if image.pk != article.lead_image_id and image.renditions:
-            images.append(image_object(image.renditions.largest, image))
+        rendition = jpeg_rendition(image) if image.pk != article.lead_image_id else None
+        if rendition:
+            images.append(image_object(rendition, image))
     if images:
         data["image"] = images
     return data

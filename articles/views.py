@@ -13,7 +13,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from pagecache import versions
 from resilience.middleware import UNAVAILABLE, service_unavailable
-from richtext.rendering import attach_body_images, image_ids, load_images
+from richtext.rendering import attach_body_images, body_images, image_ids, render_body
 
 from .discovery import often_with
 from .models import Article, Author, Section
@@ -202,15 +202,20 @@ class ArticleDetailView(DetailView):
 
 
 def remember_body_images(article):
-    """Every image the body shows, in one query, kept under the content version as related stories are.
+    """The body's images (one query) and its rendered figures, kept under the content version.
 
-    Any image or article change retires them, so alt text, credit and files are never
-    stale; a warm page asks the database nothing for its figures.
+    As related stories are: any image or article change retires them, so alt text,
+    credit and files are never stale, and a warm page neither queries nor renders its figures.
     """
-    ids = image_ids(article.body)
-    if ids:
-        key = "holr:body-images:" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
-        attach_body_images(article, versions.remembered(key, lambda: load_images(ids)))
+    if not image_ids(article.body) and "<figure" not in article.body:
+        return
+
+    def make():
+        return body_images(article), str(render_body(article))
+
+    key = "holr:body:" + hashlib.sha1(article.body.encode()).hexdigest()
+    images, html = versions.remembered(key, make)
+    attach_body_images(article, images, html)
 
 
 def related_articles(article):

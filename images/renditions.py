@@ -105,6 +105,16 @@ def renditions_for(image):
     return RenditionSet(webp=sets["webp"], jpeg=sets["jpg"], avif=sets["avif"], share=share)
 
 
+def jpeg_rendition(image, max_width=None):
+    """One JPEG rendition (the widest up to `max_width`), without computing the whole set."""
+    if not image.file or not image.width:
+        return None
+    widths = widths_for(image.width)
+    width = max((w for w in widths if max_width is None or w <= max_width), default=widths[0])
+    name = rendition_name(image.file.name, width, "jpg")
+    return Rendition(width, round(image.height * width / image.width), default_storage.url(name), name)
+
+
 def share_name(image):
     """The share crop's name: the focal point in thousandths, so a new point is a new file."""
     folder = PurePosixPath(rendition_name(image.file.name, 0, "x")).parent

@@ -13,6 +13,8 @@ from django.template.loader import get_template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from images.renditions import jpeg_rendition
+
 from . import tree
 from .embeds import resolve
 from .sanitizer import figure_kind, gallery_ids, image_id
@@ -98,8 +100,11 @@ def load_images(ids):
     return Image.objects.in_bulk(ids) if ids else {}
 
 
-def attach_body_images(obj, images):
+def attach_body_images(obj, images, html=None):
+    """Hand over a body's images (and, optionally, its rendered HTML) kept elsewhere."""
     obj.__dict__["_body_images"] = (obj.body, images)
+    if html is not None:
+        obj.__dict__["_rendered_body"] = (obj.body, html)
 
 
 def prefetch_body_images(objs):
@@ -125,6 +130,9 @@ def render_body(obj, *, absolute_url=None, clean=None):
     absolute-URL <img>s and embeds links; `clean` is applied to the stored text between
     figures (feeds sanitize again).
     """
+    rendered = obj.__dict__.get("_rendered_body")
+    if rendered is not None and rendered[0] == obj.body and absolute_url is None and clean is None:
+        return mark_safe(rendered[1])
     parts = segments(obj.body)
     clean = clean or (lambda html: html)  # stored bodies are sanitized on save
     if not any(isinstance(part, Figure) for part in parts):
@@ -174,10 +182,9 @@ def _render_for_feed(figure, images, absolute_url):
     shown = [images[number] for number in figure.image_ids if number in images]
     pictures = []
     for image in shown:
-        renditions = image.renditions
-        if renditions is None:
+        jpeg = jpeg_rendition(image, max_width=1280)
+        if jpeg is None:
             continue
-        jpeg = renditions.jpeg[min(len(renditions.jpeg) - 1, 3)]  # 1280 px or the largest below
         pictures.append(format_html(
             '<img src="{}" width="{}" height="{}" alt="{}">',
             absolute_url(jpeg.url), jpeg.width, jpeg.height, image.alt,
