@@ -11,12 +11,13 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from richtext.fields import BodyField
+from richtext.sanitizer import sanitize_html
+
 from .querysets import ArticleQuerySet, PreviewLinkQuerySet
-from .sanitizer import EDITOR_EXTENSIONS, sanitize_html
 
 WORDS_PER_MINUTE = 230
 # An edit this long after publication shows readers an "Updated" date.
@@ -175,9 +176,7 @@ class Article(models.Model):
         blank=True,
         help_text="The standfirst: one or two sentences under the headline. Also the search-engine description.",
     )
-    body = ProseEditorField(
-        config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True
-    )
+    body = BodyField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publication time",

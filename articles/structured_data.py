@@ -16,6 +16,9 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, to_locale
 
+from images.renditions import jpeg_rendition
+from richtext.rendering import inline_images
+
 from .links import absolute_url
 
 # The logo in the publisher's Organization; its size is the PNG's in static/images/.
@@ -128,14 +131,21 @@ def news_article(article):
         data["articleSection"] = article.section.name
     if notes := corrections(article):
         data["correction"] = notes
+    images = []
     renditions = article.lead_image.renditions if article.lead_image else None
     if renditions:
         # Google's article guidelines ask for 16:9, 4:3 and 1:1: the 1200×630 share crop,
         # the 4:3 and square crops around the focal point, and the full frame.
-        data["image"] = [
-            image_object(rendition, article.lead_image)
-            for rendition in (*renditions.every_crop, renditions.largest)
+        images = [
+            image_object(rendition, article.lead_image) for rendition in (*renditions.every_crop, renditions.largest)
         ]
+    # Then the images inside the story (fetched once for the page, richtext/rendering.py).
+    for image in inline_images(article):
+        rendition = jpeg_rendition(image) if image.pk != article.lead_image_id else None
+        if rendition:
+            images.append(image_object(rendition, image))
+    if images:
+        data["image"] = images
     return data
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "images",
     "articles",
     "pages",
+    "richtext",
     "pagecache",
     "csp",
     "axes",
@@ -290,6 +291,14 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", *([f"{_media_host.scheme}://{_media_host.netloc}"] if _media_host.netloc else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
+        # Exactly the embed providers' player hosts (richtext/embeds.py EMBED_HOSTS; a test
+        # keeps the two lists equal): a player loads only after the reader's click, and
+        # none of them may ever run script here.
+        "frame-src": [
+            "https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://geo.dailymotion.com",
+            "https://open.spotify.com", "https://w.soundcloud.com", "https://embed.bsky.app",
+            "https://www.instagram.com", "https://platform.twitter.com",
+        ],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
@@ -311,7 +320,7 @@ DJANGO_PROSE_EDITOR_EXTENSIONS = [
     {
         "js": [static_lazy("bodyeditor/story-editor.js")],
         "extensions": {
-            name: html_tags([])  # the body's sanitizer is articles/sanitizer.py, not the package's
+            name: html_tags([])  # the body's sanitizer is richtext/sanitizer.py, not the package's
             for name in ("HolrImage", "HolrGallery", "HolrEmbed", "HolrPullQuote")
         },
     }

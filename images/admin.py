@@ -44,7 +44,9 @@ class ImageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(use_count=Count("lead_articles"))
+        return super().get_queryset(request).annotate(
+            use_count=Count("lead_articles", distinct=True) + Count("body_uses", distinct=True)
+        )
 
     @admin.display(description="")
     def thumbnail(self, image):
@@ -96,13 +98,20 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="Where used")
     def where_used(self, image):
-        articles = image.lead_articles.order_by("-updated_at")[:50] if image.pk else []
-        if not articles:
-            return "Not used as a lead image yet."
+        if not image.pk:
+            return "Not used yet."
+        uses = [
+            (article, "lead image") for article in image.lead_articles.order_by("-updated_at")[:50]
+        ] + [
+            (use.article, use.get_kind_display())
+            for use in image.body_uses.select_related("article").order_by("-article__updated_at")[:50]
+        ]
+        if not uses:
+            return "Not used in any story yet."
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
-                "", '<li><a href="{}">{}</a> ({})</li>',
-                ((article.get_admin_url(), article.title, article.state) for article in articles),
+                "", '<li><a href="{}">{}</a> ({}, {})</li>',
+                ((article.get_admin_url(), article.title, how, article.state) for article, how in uses),
             ),
         )

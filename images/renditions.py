@@ -129,6 +129,16 @@ def crop_name(image, kind):
     return f"{folder}/{kind}-{round(image.focal_x * 1000)}-{round(image.focal_y * 1000)}.jpg"
 
 
+def jpeg_rendition(image, max_width=None):
+    """One JPEG rendition (the widest up to `max_width`), without computing the whole set."""
+    if not image.file or not image.width:
+        return None
+    widths = widths_for(image.width)
+    width = max((w for w in widths if max_width is None or w <= max_width), default=widths[0])
+    name = rendition_name(image.file.name, width, "jpg")
+    return Rendition(width, round(image.height * width / image.width), default_storage.url(name), name)
+
+
 def share_name(image):
     return crop_name(image, "share")
 

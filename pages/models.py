@@ -1,8 +1,8 @@
 from django.db import models
 from django.urls import reverse
-from django_prose_editor.fields import ProseEditorField
 
-from articles.sanitizer import EDITOR_EXTENSIONS, sanitize_html
+from richtext.fields import BodyField
+from richtext.sanitizer import sanitize_html
 
 from .reserved import validate_not_reserved
 
@@ -28,7 +28,7 @@ class Page(models.Model):
         help_text="The page's address: /this-slug/. The site's own routes (articles, search, feed…) "
         "and four-digit years are taken.",
     )
-    body = ProseEditorField(config={"extensions": EDITOR_EXTENSIONS}, sanitize=sanitize_html, blank=True)
+    body = BodyField(blank=True)
     is_published = models.BooleanField(
         "published",
         default=False,

@@ -1,8 +1,9 @@
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
+from richtext.rendering import render_body
+
 from .models import Page
-from .rendering import render_body
 
 
 class PageView(DetailView):
@@ -27,4 +28,4 @@ class PageView(DetailView):
         return response
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(body=render_body(self.object.body), **kwargs)
+        return super().get_context_data(body=render_body(self.object), **kwargs)

@@ -10,6 +10,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.vocabularies import VOCABULARIES
+from richtext.describe import changes
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,18 @@ def _notes_text(notes):
     return "\n".join(lines)
 
 
+def _figures_diff(old_body, new_body):
+    """Images, galleries, embeds, pull quotes and tables, and what changed among them in words."""
+    old, new, changed = changes(old_body, new_body)
+
+    def render(phrases):
+        return ", ".join(escape(phrase) for phrase in phrases) or "—"
+
+    summary = "".join(f"<li>{escape(sentence[0].upper() + sentence[1:])}</li>" for sentence in changed)
+    new_html = render(new) + (f'<ul class="revision-diff__changes">{summary}</ul>' if summary else "")
+    return FieldDiff("Figures", mark_safe(render(old)), mark_safe(new_html), bool(changed))
+
+
 def compare(old, new):
     """The rows of a side-by-side comparison of two revisions, in the form's order."""
     rows = [
@@ -89,6 +102,7 @@ def compare(old, new):
         _text_diff("Slug", old.slug, new.slug),
         _text_diff("Dek", old.dek, new.dek),
         _text_diff("Body", old.body_text, new.body_text),
+        _figures_diff(old.body, new.body),
     ]
     rows += [
         _tags_diff(vocabulary.label, getattr(old, key), getattr(new, key))

@@ -21,8 +21,9 @@ from articles.links import absolute_url, site_host
 from articles.models import Article, Author, Section, VocabularyTag
 from articles.redirects import tag_moved
 from articles.structured_data import last_modified
-from articles.sanitizer import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from articles.vocabularies import VOCABULARIES
+from richtext.rendering import prefetch_body_images, render_body
+from richtext.sanitizer import ALLOWED_TAGS, URL_SCHEMES
 
 FEED_ITEMS = 20
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -38,10 +39,12 @@ def _absolute_href(tag, attribute, value):
 
 
 # The body's own allow-list, applied again on the way out (the feed is a second place
-# readers see it) with site-relative links made absolute.
+# readers see it) with site-relative links made absolute. Figures arrive rendered for
+# feeds by our own code (richtext/rendering.py): absolute JPEG <img>s, embeds as links;
+# only the stored text between them is cleaned here, so no stored <img> gets through.
 _feed_cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes={"a": {"href", "title"}, "ol": {"start"}},
     url_schemes=URL_SCHEMES,
     link_rel="noopener",
     strip_comments=True,
@@ -49,9 +52,9 @@ _feed_cleaner = nh3.Cleaner(
 )
 
 
-def feed_body(html):
-    """An article body for a feed: sanitized, with absolute links."""
-    return _feed_cleaner.clean(html) if html else ""
+def feed_body(article):
+    """An article body for a feed: figures rendered for feed readers, sanitized, with absolute links."""
+    return render_body(article, absolute_url=absolute_url, clean=_feed_cleaner.clean) if article.body else ""
 
 
 def _media_content(handler, image):
@@ -128,7 +131,8 @@ class ArticleFeed(Feed):
         return Article.objects.published().for_listing().with_tags()
 
     def items(self, obj):
-        return self.articles(obj)[:FEED_ITEMS]
+        # Every image the bodies show, in one query for the whole feed.
+        return prefetch_body_images(self.articles(obj)[:FEED_ITEMS])
 
     def title(self, obj):
         return settings.SITE_NAME
@@ -182,7 +186,7 @@ class ArticleFeed(Feed):
             "author_names": [author.name for author in authors] or [settings.SITE_NAME],
             "author_links": [absolute_url(author.get_absolute_url()) for author in authors]
             or [absolute_url(reverse("articles:home"))],
-            "content": feed_body(article.body),
+            "content": feed_body(article),
             "image": self.lead_image(article),
         }
 

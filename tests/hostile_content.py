@@ -16,6 +16,18 @@ def load_payloads():
 PAYLOADS = load_payloads()
 
 
+def figures(payload, image, original):
+    """The payload in every part of every kind of figure, and as a figure's attributes (issue 10)."""
+    return (
+        f'<figure data-image="{image.pk}" data-size="wide"><figcaption>{payload}</figcaption></figure>'
+        f'<figure data-gallery="{original.pk},{image.pk}"><figcaption>{payload}</figcaption></figure>'
+        f'<figure data-embed="https://youtu.be/dQw4w9WgXcQ"><figcaption>{payload}</figcaption></figure>'
+        f'<figure data-pullquote=""><blockquote><p>{payload}</p></blockquote><figcaption>{payload}</figcaption></figure>'
+        f"<figure data-embed='{payload}' data-image='{payload}' data-size='{payload}'><figcaption>x</figcaption></figure>"
+        f"<table><tr><th>{payload}</th></tr><tr><td>{payload}</td></tr></table>"
+    )
+
+
 def make_hostile_magazine():
     """One published article per payload, with the payload in every field a person types.
 
@@ -34,12 +46,12 @@ def make_hostile_magazine():
         for payload in PAYLOADS[1:]
     )
     articles = []
-    for n, (payload, image) in enumerate(zip(PAYLOADS, images)):
+    for n, (payload, image) in enumerate(zip(PAYLOADS, images, strict=True)):
         author = make_author(name=f"Writer {n} {payload}"[:150], slug=f"writer-{n}", bio=payload)
         name = payload[:100]
         articles.append(
             make_article(
-                title=payload[:200], slug=f"hostile-{n}", dek=payload[:400], body=payload,
+                title=payload[:200], slug=f"hostile-{n}", dek=payload[:400], body=payload + figures(payload, image, original),
                 caption=payload[:500], lead_image=image, section=section, authors=[author],
                 people=[name], places=[name], events=[name],
             )

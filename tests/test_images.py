@@ -383,8 +383,8 @@ def test_image_change_page_lists_articles_using_it(admin_client):
 
     html = admin_client.get(change_url(image)).content.decode()
 
-    assert f'<li><a href="{published.get_admin_url()}">Xi in Moscow</a> (Published)</li>' in html
-    assert f'<li><a href="{draft.get_admin_url()}">Putin replies</a> (Draft)</li>' in html
+    assert f'<li><a href="{published.get_admin_url()}">Xi in Moscow</a> (lead image, Published)</li>' in html
+    assert f'<li><a href="{draft.get_admin_url()}">Putin replies</a> (lead image, Draft)</li>' in html
     assert "Unrelated story" not in html
 
 

@@ -12,10 +12,10 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from articles.models import Article, Author, Event, Person, Place, Status
-from articles.sanitizer import sanitize_html
 from holr.signals import content_changed
 from demo.synthetic import Archive
 from images.models import Image
+from richtext.sanitizer import sanitize_html
 
 pytestmark = pytest.mark.django_db
 

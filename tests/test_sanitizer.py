@@ -1,6 +1,6 @@
 import pytest
 
-from articles.sanitizer import sanitize_html
+from richtext.sanitizer import sanitize_html
 
 
 @pytest.mark.parametrize(

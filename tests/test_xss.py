@@ -11,8 +11,8 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article, Author, Event, Person, Place
-from articles.sanitizer import sanitize_html
 from images.models import Image
+from richtext.sanitizer import sanitize_html
 from tests.hostile_content import PAYLOADS, make_hostile_magazine
 from tests.markup import live_markup, live_markup_in_feed
 from tests.surfaces import FEED, SITEMAP, all_surfaces, sitemap_locations, walk

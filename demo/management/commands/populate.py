@@ -19,7 +19,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from articles.models import Article, ArticleAuthor, Author, Section, Status
-from articles.sanitizer import sanitize_html
+from richtext.sanitizer import sanitize_html
 from articles.vocabularies import VOCABULARIES
 from demo import stories as demo
 from demo.management.commands.load_demo import paint
