@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from images.admin import ImageForm
 from images.models import Image
-
-from .providers import PROVIDERS, provider_for
+from richtext.embeds import PROVIDER_NAMES, PROVIDERS, resolve
 
 SEARCH_LIMIT = 24
 
@@ -90,13 +89,13 @@ def image_upload(request):
 def embed_check(request):
     """Say which provider a pasted link belongs to, or why it cannot be embedded."""
     url = request.POST.get("url", "").strip()
-    provider = provider_for(url) if len(url) <= 2000 else None
-    if provider is None:
-        names = ", ".join(PROVIDERS)
+    # The sanitizer's own registry: the dialog accepts exactly what a save keeps.
+    embed = resolve(url)
+    if embed is None:
         message = (
-            f"This link cannot be embedded. Paste the http(s) address of a post on one of: {names}."
+            f"This link cannot be embedded. Paste the http(s) address of a post on one of: {PROVIDER_NAMES}."
             if url
-            else f"Paste the address of a video, audio or post on one of: {names}."
+            else f"Paste the address of a video, audio or post on one of: {PROVIDER_NAMES}."
         )
-        return JsonResponse({"error": message, "providers": list(PROVIDERS)}, status=400)
-    return JsonResponse({"url": url, "provider": provider})
+        return JsonResponse({"error": message, "providers": [provider.name for provider in PROVIDERS]}, status=400)
+    return JsonResponse({"url": url, "provider": embed.provider.name})

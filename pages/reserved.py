@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 RESERVED_SLUGS = frozenset({
     "admin", "api", "articles", "people", "places", "events", "sections", "authors", "search",
     "feed", "static", "media", "preview", "healthz", "sitemap.xml", "news-sitemap.xml",
-    "robots.txt", "favicon.ico",
+    "robots.txt", "favicon.ico", "apple-touch-icon.png",
     # The WordPress paths old addresses use.
     "category", "tag", "author",
 })
