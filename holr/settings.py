@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "security",
     "revisions",
     "search",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # As early as possible: a cached page skips sessions, auth and the view (README "Caching").
     "pagecache.middleware.PageCacheMiddleware",
+    # Old addresses (WordPress permalinks, /?p=123): after a 404 only, never cached.
+    "articles.old_addresses.OldAddressMiddleware",
     "security.middleware.ContentSecurityPolicyMiddleware",
     "security.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
