@@ -103,6 +103,7 @@ def convert(content, media, notes=None, post_id=None):
     text = LINKED_IMG.sub(lambda m: _image(m.group(0), media, notes), text)
     if not is_block:
         text = wpautop(text)
+    text = re.sub(r"(<figure data-[^>]*>)\s*(<figcaption>.*?</figcaption>)\s*(</figure>)", r"\1\2\3", text, flags=re.DOTALL)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
