@@ -27,6 +27,9 @@ from articles.vocabularies import VOCABULARIES
 from images.cleanup import files_follow_transactions
 from images.models import Image
 from images.validators import open_checked
+from pagecache.versions import bumps_deferred
+from revisions.recording import record_revision
+from search.documents import indexing_deferred
 
 from . import body, pages
 from .models import ImportedObject
@@ -169,9 +172,10 @@ class Importer:
 
     def run(self):
         """Pass two, in one transaction (rolled back for a dry run). Returns the report."""
-        with files_follow_transactions():
+        # One cache bump and one search-index pass for the whole run, not one per row saved.
+        with files_follow_transactions(), bumps_deferred():
             try:
-                with transaction.atomic():
+                with transaction.atomic(), indexing_deferred():
                     self.load_mappings()
                     self.import_images()
                     done = 0
@@ -204,11 +208,12 @@ class Importer:
 
     def remember(self, kind, wp_id, obj):
         wp_id = str(wp_id)
-        if self.mapped[kind].get(wp_id) != obj.pk:
-            ImportedObject.objects.update_or_create(
-                site_url=self.site_url, kind=kind, wp_id=wp_id, defaults={"object_id": obj.pk}
-            )
-            self.mapped[kind][wp_id] = obj.pk
+        known = self.mapped[kind].get(wp_id)
+        if known is None:
+            ImportedObject.objects.create(site_url=self.site_url, kind=kind, wp_id=wp_id, object_id=obj.pk)
+        elif known != obj.pk:  # what it became was deleted since the last run
+            ImportedObject.objects.filter(site_url=self.site_url, kind=kind, wp_id=wp_id).update(object_id=obj.pk)
+        self.mapped[kind][wp_id] = obj.pk
 
     def mapped_object(self, model, kind, wp_id):
         object_id = self.mapped[kind].get(str(wp_id))
@@ -221,7 +226,10 @@ class Importer:
         target = (article.pk if article else None, new_path)
         if self.redirects.get(path) == target:
             return
-        PathRedirect.objects.update_or_create(old_path=path[:500], defaults={"article": article, "new_path": new_path})
+        if path in self.redirects:
+            PathRedirect.objects.filter(old_path=path[:500]).update(article=article, new_path=new_path)
+        else:
+            PathRedirect.objects.create(old_path=path[:500], article=article, new_path=new_path)
         self.redirects[path] = target
         self.report.count("old address", "written")
 
@@ -423,18 +431,25 @@ class Importer:
 
         if article is None:
             article = Article(**fields)
+            article._revision_after_related = True  # recorded below, with its tags, in this transaction
             article.save()
             self.remember(Kind.POST, item.post_id, article)
             if author is not None:
                 ArticleAuthor.objects.create(article=article, author=author, position=0)
             for vocabulary, chosen in tags.items():
-                getattr(article, vocabulary).add(*chosen)
+                # Straight into the through table (taggit's add() saves them one by one); the
+                # article is indexed once when the run ends (indexing_deferred).
+                through = Article._meta.get_field(vocabulary).remote_field.through
+                unique = {tag.pk: tag for tag in chosen}
+                through.objects.bulk_create(through(tag=tag, content_object=article) for tag in unique.values())
+            record_revision(article, comment="Imported from WordPress")
             self.report.count("article", "created")
         else:
             changed = [name for name, value in fields.items() if getattr(article, name) != value]
             if changed:
                 for name in changed:
                     setattr(article, name, fields[name])
+                article._revision_after_related = True
                 article.save()
             authors = [author.pk] if author else []
             if list(article.author_links.values_list("author_id", flat=True)) != authors:
@@ -448,6 +463,8 @@ class Importer:
                 if set(manager.values_list("pk", flat=True)) != wanted:
                     manager.set(tags.get(vocabulary, []))
                     changed.append(vocabulary)
+            if changed:
+                record_revision(article, comment="Updated from WordPress")
             self.report.count("article", "updated" if changed else "unchanged")
         self.redirect(f"/?p={item.post_id}", article=article)
         self.redirect(old_path(item.link), article=article)
