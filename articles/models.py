@@ -441,6 +441,7 @@ class PathRedirect(models.Model):
             models.CheckConstraint(
                 condition=models.Q(article__isnull=False) | ~models.Q(new_path=""),
                 name="path_redirect_has_target",
+                violation_error_message="Pick an article, or give a path on this site.",
             )
         ]
 
@@ -450,10 +451,13 @@ class PathRedirect(models.Model):
     def clean(self):
         from django.core.exceptions import ValidationError
 
+        errors = {}
         if not self.old_path.startswith("/"):
-            raise ValidationError({"old_path": "Start the old address with a slash, e.g. /2013/01/05/some-post/."})
+            errors["old_path"] = "Start the old address with a slash, e.g. /2013/01/05/some-post/."
         if self.article_id is None and not self.new_path.startswith("/"):
-            raise ValidationError({"new_path": "Pick an article, or give a path on this site starting with /."})
+            errors["new_path"] = "Pick an article, or give a path on this site starting with /."
+        if errors:
+            raise ValidationError(errors)
 
     def target(self):
         """The URL it answers with, or None while its article is not visible to readers."""
