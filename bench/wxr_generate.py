@@ -14,11 +14,7 @@ import random
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-WORDS = (
-    "the kremlin said on tuesday that talks with beijing would continue after a week of "
-    "meetings in moscow where officials discussed trade energy and security while analysts "
-    "warned that sanctions and the war in ukraine shaped every decision made by both sides"
-).split()
+WORDS = ["the", "kremlin", "said", "on", "tuesday", "that", "talks", "with", "beijing", "would", "continue", "after", "a", "week", "of", "meetings", "in", "moscow", "where", "officials", "discussed", "trade", "energy", "and", "security", "while", "analysts", "warned", "that", "sanctions", "and", "the", "war", "in", "ukraine", "shaped", "every", "decision", "made", "by", "both", "sides"]
 STATUSES = ["publish"] * 17 + ["draft", "private", "future"]
 
 

@@ -8,7 +8,6 @@ became (site URL + WordPress id), so running the same export again updates in pl
 """
 
 import html
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
