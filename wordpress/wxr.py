@@ -153,7 +153,9 @@ def read_wxr(path):
                             _line(events),
                         )
                     site.version = version
-                elif not match and local in ("title", "link") and not site_sent or match and local in ("base_site_url", "base_blog_url"):
+                elif (not match and local in ("title", "link") and not site_sent) or (
+                    match and local in ("base_site_url", "base_blog_url")
+                ):
                     setattr(site, local, _text(element).strip())
                 elif match and local == "author":
                     yield from _site_first(site, site_sent, version, events)
