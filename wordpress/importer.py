@@ -350,7 +350,10 @@ class Importer:
     def tags_for(self, item):
         """{vocabulary: [tag, …]} for the item's WordPress tags."""
         chosen = defaultdict(list)
-        for slug, name in item.tags:
+        for slug, full_name in item.tags:
+            name = full_name.strip()[:100]  # the tag models' limit
+            if not name:
+                continue
             vocabulary = self.tag_map.get(name.casefold(), self.tags_as)
             if vocabulary is None:
                 self.report.skip("tag", "not in --tag-map and no --tags-as given")
@@ -360,7 +363,7 @@ class Importer:
                 model = VOCABULARIES[vocabulary].model
                 tag = model.objects.filter(name__iexact=name).first()
                 if tag is None:
-                    tag = model.objects.create(name=name[:100])
+                    tag = model.objects.create(name=name)
                     self.report.count(f"tag ({vocabulary})", "created")
                 self.tags[vocabulary][name.casefold()] = tag
                 self.redirect(f"/tag/{slug}/", new_path=tag.get_absolute_url())

@@ -84,6 +84,6 @@ def import_page(importer, item):
             page.save()
         report.count("page", "updated" if changed else "unchanged")
     if fields["is_published"]:
-        for path in (old_path(item.link), f"/?page_id={item.post_id}"):
+        for path in (old_path(item.link), f"/?page_id={item.post_id}", f"/?p={item.post_id}"):
             if path != page.get_absolute_url():
                 importer.redirect(path, new_path=page.get_absolute_url())
