@@ -290,7 +290,7 @@ def test_hostile_and_bad_files_are_refused_quickly_and_nothing_is_imported(name,
     no_network = mock.patch("socket.socket.connect", side_effect=AssertionError("no network"))
     with no_network, pytest.raises(CommandError, match=message):
         call_command("import_wordpress", str(FIXTURES / name), "--tags-as", "events", stdout=StringIO())
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5  # a billion-laughs expansion would take minutes and gigabytes
     assert Article.objects.count() == Author.objects.count() == ImportedObject.objects.count() == 0
 
 
