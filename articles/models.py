@@ -448,3 +448,59 @@ class ArticleNote(models.Model):
 
         if self.noted_at and self.noted_at > timezone.now() + timedelta(minutes=1):
             raise ValidationError({"noted_at": "A correction or update cannot be dated in the future."})
+
+
+class PathRedirect(models.Model):
+    """Any other old address (a WordPress permalink, /?p=123, /category/news/): 301 to its target.
+
+    Points at an article when it stands for one, so the redirect follows the article's
+    slug and stops while the article is not visible; otherwise at a path on this site.
+    Consulted only for addresses nothing else answers (see articles.old_addresses).
+    """
+
+    old_path = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text="The old address without the domain, e.g. /2013/01/05/some-post/ or /?p=123.",
+    )
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, null=True, blank=True, related_name="path_redirects"
+    )
+    new_path = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where it answers, when it is not an article: e.g. /sections/news/.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_path"]
+        verbose_name = "old path"
+        verbose_name_plural = "old paths"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(article__isnull=False) | ~models.Q(new_path=""),
+                name="path_redirect_has_target",
+                violation_error_message="Pick an article, or give a path on this site.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.old_path} → {self.target()}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if not self.old_path.startswith("/"):
+            errors["old_path"] = "Start the old address with a slash, e.g. /2013/01/05/some-post/."
+        if self.article_id is None and not self.new_path.startswith("/"):
+            errors["new_path"] = "Pick an article, or give a path on this site starting with /."
+        if errors:
+            raise ValidationError(errors)
+
+    def target(self):
+        """The URL it answers with, or None while its article is not visible to readers."""
+        if self.article_id is not None:
+            return self.article.get_absolute_url() if self.article.is_published() else None
+        return self.new_path

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "syndication",
     "backups",
     "demo",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -83,6 +84,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # As early as possible: a cached page skips sessions, auth and the view (README "Caching").
     "pagecache.middleware.PageCacheMiddleware",
+    # Old addresses (WordPress permalinks, /?p=123): after a 404 only, never cached.
+    "articles.old_addresses.OldAddressMiddleware",
     "security.middleware.ContentSecurityPolicyMiddleware",
     "security.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -149,6 +149,27 @@ def remembered(key, make, timeout=None):
     return value
 
 
+_deferred_bumps = ContextVar("pagecache_deferred_bumps", default=None)
+
+
+@contextmanager
+def bumps_deferred():
+    """Inside this block bumps are only noted, and made once on the way out.
+
+    For bulk writers (manage.py import_wordpress saves thousands of rows): one bump at
+    the end instead of one per row. Wrap the block around the transaction, so the bump
+    comes after the commit (or the rollback, where it is harmless).
+    """
+    pending = []
+    token = _deferred_bumps.set(pending)
+    try:
+        yield
+    finally:
+        _deferred_bumps.reset(token)
+        if pending:
+            bump()
+
+
 def bump():
     """Readers may see something new: retire the current token, everywhere.
 
@@ -157,6 +178,10 @@ def bump():
     told twice: now, and again once the change has committed, so that no page rendered
     from the old data can be stored under a token that outlives the commit.
     """
+    pending = _deferred_bumps.get()
+    if pending is not None:
+        pending.append(True)
+        return
     memo = _request_memo.get()
     if memo:
         memo.pop("version", None)

@@ -2,6 +2,8 @@
 
 import html
 from collections import defaultdict
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.utils.html import strip_tags
@@ -15,6 +17,7 @@ from .models import SearchEntry
 from .query import clean_text
 
 BATCH_SIZE = 500
+_deferred = ContextVar("search_deferred_articles", default=None)
 
 
 def plain_text(body_html):
@@ -57,11 +60,33 @@ def write(articles):
     return len(entries)
 
 
+@contextmanager
+def indexing_deferred():
+    """Articles to index inside this block are noted, and indexed together, BATCH_SIZE at a time,
+    when it ends without an error (a bulk import: one pass instead of one per save and tag).
+
+    Use it inside the writer's transaction, so the index commits with the articles.
+    """
+    pending = set()
+    token = _deferred.set(pending)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    pks = sorted(pending)
+    for start in range(0, len(pks), BATCH_SIZE):
+        index_articles(pks[start : start + BATCH_SIZE])
+
+
 @transaction.atomic
 def index_articles(pks):
     """Bring the index rows of these articles up to date: written if published, removed if not."""
     pks = set(pks)
     if not pks:
+        return
+    pending = _deferred.get()
+    if pending is not None:
+        pending.update(pks)
         return
     articles = list(indexable(Article.objects.filter(pk__in=pks)))
     SearchEntry.objects.filter(article_id__in=pks).delete()

@@ -170,7 +170,7 @@ def test_image_uses_follow_the_body_and_where_used_lists_them(admin_client, stor
 
 
 def test_feed_carries_absolute_jpegs_with_caption_and_credit_and_embeds_as_links(client, settings, story, photos):
-    response = client.get(reverse("articles:feed"))
+    response = client.get(reverse("syndication:feed"))
     assert live_markup_in_feed(response.content) == []
     content = html.unescape(response.content.decode())  # as a feed reader reads content:encoded
     crowd = photos[0]
@@ -186,7 +186,7 @@ def test_feed_fetches_every_body_image_in_one_query(client, photos):
     for n in range(5):
         make_article(body=f'<figure data-gallery="{photos[0].pk},{photos[1].pk}"></figure>' * (n + 1))
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("articles:feed"))
+        client.get(reverse("syndication:feed"))
     # (the articles' own query joins their lead images; this counts queries *of* images)
     assert sum('FROM "images_image"' in query["sql"] for query in queries.captured_queries) == 1
 

@@ -1,0 +1,48 @@
+"""Bulk writers (the WordPress import) bump the content version once and index search once."""
+
+import pytest
+
+from articles.models import Article
+from pagecache import versions
+from search.documents import indexing_deferred
+from search.models import SearchEntry
+
+from .builders import make_article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bumps_inside_bumps_deferred_become_one_on_the_way_out(monkeypatch):
+    made = []
+    monkeypatch.setattr(versions, "_bump_database", lambda: made.append("db"))
+    monkeypatch.setattr(versions, "_bump_cache", lambda: made.append("cache"))
+    monkeypatch.setattr(versions, "store", lambda: "database")
+    with versions.bumps_deferred():
+        make_article()
+        make_article()
+        assert made == []
+    assert made == ["db"]
+
+
+def test_nothing_changed_inside_bumps_deferred_means_no_bump(monkeypatch):
+    made = []
+    monkeypatch.setattr(versions, "_bump_database", lambda: made.append("db"))
+    monkeypatch.setattr(versions, "store", lambda: "database")
+    with versions.bumps_deferred():
+        pass
+    assert made == []
+
+
+def test_articles_saved_inside_indexing_deferred_are_indexed_when_it_ends(django_assert_max_num_queries):
+    with indexing_deferred():
+        _first, _second = make_article(title="Harbour lights"), make_article(title="Night trains")
+        assert SearchEntry.objects.count() == 0
+    assert sorted(SearchEntry.objects.values_list("title", flat=True)) == ["Harbour lights", "Night trains"]
+    assert Article.objects.count() == 2
+
+
+def test_an_error_inside_indexing_deferred_indexes_nothing():
+    with pytest.raises(RuntimeError), indexing_deferred():
+        make_article()
+        raise RuntimeError
+    assert SearchEntry.objects.count() == 0
