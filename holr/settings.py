@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "security",
     "revisions",
     "search",
+    "ninja",  # its vendored Swagger UI for /api/v1/docs/
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # As early as possible: a cached page skips sessions, auth and the view (README "Caching").
     "pagecache.middleware.PageCacheMiddleware",
+    # Inside the page cache, so cached API responses keep their CORS headers and validators.
+    "api.middleware.ApiMiddleware",
     "security.middleware.ContentSecurityPolicyMiddleware",
     "security.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -11,6 +11,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("search/", include("search.urls")),
+    path("api/", include("api.urls")),
     path("", include("articles.urls")),
 ]
 
