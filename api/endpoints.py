@@ -132,7 +132,7 @@ def list_articles(
 ):
     """Published articles, newest first; follow `next` for older ones."""
     only_parameters(request, "limit", "cursor", "updated_since", *ARTICLE_FILTERS)
-    articles = published_articles().order_by("-published_at", "-id")
+    articles = published_articles().defer("body").order_by("-published_at", "-id")  # the list has no body
     given = {"section": section, "author": author, "person": person, "place": place, "event": event}
     articles = articles.filter(**{ARTICLE_FILTERS[name]: value for name, value in given.items() if value is not None})
     if updated_since is not None:
@@ -208,7 +208,7 @@ for _vocabulary in VOCABULARIES.values():
 def sections_with_counts():
     return Section.objects.annotate(
         article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
-    )
+    ).order_by("position", "name")
 
 
 @api.get("/sections/", response={200: list[schemas.Section], **ERRORS}, url_name="sections", tags=["sections"])
