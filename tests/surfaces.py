@@ -79,7 +79,24 @@ def _tag_autocomplete(search_terms):
     return surfaces
 
 
-SURFACES = [_pages, _feeds, _sitemaps, _search, _tag_autocomplete]
+def _api(search_terms):
+    """The content API (issue 14): lists, every article by slug and id, every subject, search."""
+    api = "/api/v1"
+    surfaces = [Surface(f"{api}/articles/?limit=100"), Surface(f"{api}/sections/"), Surface(f"{api}/authors/?limit=100")]
+    surfaces += [Surface(f"{api}/{key}/?limit=100") for key in VOCABULARIES]
+    for article in Article.objects.all():
+        surfaces.append(Surface(f"{api}/articles/{article.slug}/", JSON, is_public=article.is_published()))
+        surfaces.append(Surface(f"{api}/articles/id/{article.pk}/", JSON, is_public=article.is_published()))
+    for subject, visible in _subjects():
+        kind = subject.vocabulary if hasattr(subject, "vocabulary") else f"{subject._meta.model_name}s"
+        surfaces.append(Surface(f"{api}/{kind}/{subject.slug}/", JSON, is_public=visible))
+        singular = VOCABULARIES[kind].singular if kind in VOCABULARIES else kind[:-1]
+        surfaces.append(Surface(f"{api}/articles/?{urlencode({singular: subject.slug})}", JSON))
+    surfaces += [Surface(f"{api}/search/?{urlencode({'q': term})}", JSON, echoes=term) for term in search_terms]
+    return [Surface(s.url, JSON, s.is_public, s.echoes) for s in surfaces]
+
+
+SURFACES = [_pages, _feeds, _sitemaps, _search, _tag_autocomplete, _api]
 
 
 def all_surfaces(search_terms=()):
