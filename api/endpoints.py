@@ -41,7 +41,7 @@ api = NinjaAPI(
 )
 
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page, at most {MAX_LIMIT}.")
-Cursor = Query(None, description="The `next_cursor` of the previous page.")
+Cursor = Query(None, description="The `next_cursor` of the previous page; empty or absent for the first.")
 ERRORS = {400: schemas.Error, 404: schemas.Error}
 
 
@@ -68,7 +68,9 @@ def only_parameters(request, *names):
     """An unknown query parameter is a mistake (a typo'd filter would silently match everything)."""
     unknown = sorted(set(request.GET) - set(names))
     if unknown:
-        raise HttpError(400, f"Unknown parameter {', '.join(unknown)}; this endpoint takes {', '.join(names)}.")
+        raise HttpError(
+            400, f"Unknown parameter {', '.join(unknown)}; this endpoint takes {', '.join(names)}."
+        )
 
 
 def next_link(request, cursor):
@@ -134,10 +136,12 @@ def list_articles(
     only_parameters(request, "limit", "cursor", "updated_since", *ARTICLE_FILTERS)
     articles = published_articles().defer("body").order_by("-published_at", "-id")  # the list has no body
     given = {"section": section, "author": author, "person": person, "place": place, "event": event}
-    articles = articles.filter(**{ARTICLE_FILTERS[name]: value for name, value in given.items() if value is not None})
+    articles = articles.filter(
+        **{ARTICLE_FILTERS[name]: value for name, value in given.items() if value is not None}
+    )
     if updated_since is not None:
         articles = articles.filter(updated_at__gte=parse_moment(updated_since, "updated_since"))
-    if cursor is not None:
+    if cursor:
         moment, pk = cursors.decode_article(cursor)
         articles = articles.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
     items, links = page(request, articles, limit, lambda a: cursors.encode(a.published_at.isoformat(), a.pk))
@@ -145,8 +149,12 @@ def list_articles(
     return {"results": [representations.article_summary(a, addresses) for a in items], **links}
 
 
-@api.get("/articles/id/{article_id}/", response={200: schemas.Article, **ERRORS}, url_name="article-by-id",
-         tags=["articles"])
+@api.get(
+    "/articles/id/{article_id}/",
+    response={200: schemas.Article, **ERRORS},
+    url_name="article-by-id",
+    tags=["articles"],
+)
 def article_by_id(request, article_id: int):
     """One published article by its id, body included."""
     only_parameters(request)
@@ -154,7 +162,9 @@ def article_by_id(request, article_id: int):
     return representations.article_detail(article)
 
 
-@api.get("/articles/{slug}/", response={200: schemas.Article, **ERRORS}, url_name="article", tags=["articles"])
+@api.get(
+    "/articles/{slug}/", response={200: schemas.Article, **ERRORS}, url_name="article", tags=["articles"]
+)
 def article_by_slug(request, slug: str):
     """One published article by its slug, body included."""
     only_parameters(request)
@@ -167,10 +177,9 @@ def article_by_slug(request, slug: str):
 
 def published_tags(vocabulary):
     """Tags of one vocabulary that published articles carry, with how many carry each."""
-    return (
-        vocabulary.model.objects.filter(tagged_articles__content_object__in=Article.objects.published())
-        .annotate(article_count=Count("tagged_articles"))
-    )
+    return vocabulary.model.objects.filter(
+        tagged_articles__content_object__in=Article.objects.published()
+    ).annotate(article_count=Count("tagged_articles"))
 
 
 def tag_endpoints(vocabulary):
@@ -179,7 +188,7 @@ def tag_endpoints(vocabulary):
     def list_tags(request, limit: int = Limit, cursor: str = Cursor):
         only_parameters(request, "limit", "cursor")
         tags = published_tags(vocabulary).order_by("slug")
-        if cursor is not None:
+        if cursor:
             tags = tags.filter(slug__gt=cursors.decode_slug(cursor))
         items, links = page(request, tags, limit, lambda t: cursors.encode(t.slug))
         addresses = Addresses()
@@ -192,10 +201,20 @@ def tag_endpoints(vocabulary):
 
     list_tags.__doc__ = f"{vocabulary.label} in published articles, by slug, with their article counts."
     tag_detail.__doc__ = f"One {singular}, with the number of published articles about them."
-    api.get(f"/{key}/", response={200: schemas.TagPage, **ERRORS}, url_name=key, tags=[key],
-            operation_id=f"list_{key}")(list_tags)
-    api.get(f"/{key}/{{slug}}/", response={200: schemas.Tag, **ERRORS}, url_name=singular, tags=[key],
-            operation_id=f"get_{singular}")(tag_detail)
+    api.get(
+        f"/{key}/",
+        response={200: schemas.TagPage, **ERRORS},
+        url_name=key,
+        tags=[key],
+        operation_id=f"list_{key}",
+    )(list_tags)
+    api.get(
+        f"/{key}/{{slug}}/",
+        response={200: schemas.Tag, **ERRORS},
+        url_name=singular,
+        tags=[key],
+        operation_id=f"get_{singular}",
+    )(tag_detail)
 
 
 for _vocabulary in VOCABULARIES.values():
@@ -211,7 +230,9 @@ def sections_with_counts():
     ).order_by("position", "name")
 
 
-@api.get("/sections/", response={200: list[schemas.Section], **ERRORS}, url_name="sections", tags=["sections"])
+@api.get(
+    "/sections/", response={200: list[schemas.Section], **ERRORS}, url_name="sections", tags=["sections"]
+)
 def list_sections(request):
     """Every section, in the masthead's order (even one without published articles yet)."""
     only_parameters(request)
@@ -219,7 +240,9 @@ def list_sections(request):
     return [representations.section(s, addresses) for s in sections_with_counts()]
 
 
-@api.get("/sections/{slug}/", response={200: schemas.Section, **ERRORS}, url_name="section", tags=["sections"])
+@api.get(
+    "/sections/{slug}/", response={200: schemas.Section, **ERRORS}, url_name="section", tags=["sections"]
+)
 def section_detail(request, slug: str):
     only_parameters(request)
     return representations.section(get_object_or_404(sections_with_counts(), slug=slug), Addresses())
@@ -236,7 +259,7 @@ def list_authors(request, limit: int = Limit, cursor: str = Cursor):
     """Authors of published articles, by slug."""
     only_parameters(request, "limit", "cursor")
     authors = published_authors().order_by("slug")
-    if cursor is not None:
+    if cursor:
         authors = authors.filter(slug__gt=cursors.decode_slug(cursor))
     items, links = page(request, authors, limit, lambda a: cursors.encode(a.slug))
     addresses = Addresses()
@@ -253,14 +276,18 @@ def author_detail(request, slug: str):
 
 
 @api.get("/search/", response={200: schemas.SearchPage, **ERRORS}, url_name="search", tags=["search"])
-def search(request, q: str = Query(..., description="Words to find; quote a phrase."), limit: int = Limit,
-           cursor: str = Cursor):
+def search(
+    request,
+    q: str = Query(..., description="Words to find; quote a phrase.", min_length=1),
+    limit: int = Limit,
+    cursor: str = Cursor,
+):
     """Published articles matching `q`, best first. Ranked results page by position, not by key."""
     only_parameters(request, "q", "limit", "cursor")
     query = parse(q)
-    if not query:
-        raise HttpError(400, "q: give at least one word to search for.")
-    offset = cursors.decode_offset(cursor) if cursor is not None else 0
+    if not query:  # only punctuation or spaces: nothing to look for, as on the search page
+        return {"results": [], "next": None, "next_cursor": None}
+    offset = cursors.decode_offset(cursor) if cursor else 0
     articles = (
         get_backend()
         .search(Article.objects.published(), query.terms)

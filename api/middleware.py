@@ -40,7 +40,9 @@ class ApiMiddleware:
             response = HttpResponse(status=204)
         else:
             response = self.get_response(request)
-            if response.status_code >= 400 and not response.get("Content-Type", "").startswith("application/json"):
+            if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
+                "application/json"
+            ):
                 response = self.json_error(response)
         for header, value in CORS_HEADERS.items():
             response[header] = value
@@ -51,8 +53,13 @@ class ApiMiddleware:
     @staticmethod
     def json_error(response):
         """Django's own 404/405/500 pages are HTML; an API client gets JSON with the same status."""
-        detail = {404: "No such address in the API; see /api/v1/docs/.", 405: "The API is read-only: use GET."}
-        replacement = json_error(response.status_code, detail.get(response.status_code, response.reason_phrase))
+        detail = {
+            404: "No such address in the API; see /api/v1/docs/.",
+            405: "The API is read-only: use GET.",
+        }
+        replacement = json_error(
+            response.status_code, detail.get(response.status_code, response.reason_phrase)
+        )
         if "Allow" in response:
             replacement["Allow"] = response["Allow"]
         return replacement
@@ -66,5 +73,7 @@ class ApiMiddleware:
         changed = int(version.changed_at.timestamp())
         response["Last-Modified"] = http_date(changed)
         if response.status_code == 200:
-            return get_conditional_response(request, etag=response["ETag"], last_modified=changed, response=response)
+            return get_conditional_response(
+                request, etag=response["ETag"], last_modified=changed, response=response
+            )
         return response

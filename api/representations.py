@@ -100,9 +100,12 @@ def article_summary(article, addresses):
         "published_at": article.published_at,
         "updated_at": article.updated_at,
         "section": section
-        and link(section.name, section.slug, addresses.section(section.slug), addresses.api_section(section.slug)),
+        and link(
+            section.name, section.slug, addresses.section(section.slug), addresses.api_section(section.slug)
+        ),
         "authors": [
-            link(a.name, a.slug, addresses.author(a.slug), addresses.api_author(a.slug)) for a in article.authors.all()
+            link(a.name, a.slug, addresses.author(a.slug), addresses.api_author(a.slug))
+            for a in article.authors.all()
         ],
         **{
             key: [
@@ -127,13 +130,17 @@ def with_articles(data, addresses, **filters):
 
 
 def tag(tag, vocabulary, addresses):
-    data = link(tag.name, tag.slug, addresses.tag(vocabulary, tag.slug), addresses.api_tag(vocabulary, tag.slug))
+    data = link(
+        tag.name, tag.slug, addresses.tag(vocabulary, tag.slug), addresses.api_tag(vocabulary, tag.slug)
+    )
     data.update(description=tag.description, article_count=tag.article_count)
     return with_articles(data, addresses, **{VOCABULARIES[vocabulary].singular: tag.slug})
 
 
 def section(section, addresses):
-    data = link(section.name, section.slug, addresses.section(section.slug), addresses.api_section(section.slug))
+    data = link(
+        section.name, section.slug, addresses.section(section.slug), addresses.api_section(section.slug)
+    )
     data.update(description=section.description, article_count=section.article_count)
     return with_articles(data, addresses, section=section.slug)
 

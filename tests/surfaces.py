@@ -82,8 +82,8 @@ def _tag_autocomplete(search_terms):
 def _api(search_terms):
     """The content API (issue 14): lists, every article by slug and id, every subject, search."""
     api = "/api/v1"
-    surfaces = [Surface(f"{api}/articles/?limit=100"), Surface(f"{api}/sections/"), Surface(f"{api}/authors/?limit=100")]
-    surfaces += [Surface(f"{api}/{key}/?limit=100") for key in VOCABULARIES]
+    lists = ["articles/?limit=100", "sections/", "authors/?limit=100", *(f"{key}/?limit=100" for key in VOCABULARIES)]
+    surfaces = [Surface(f"{api}/{name}") for name in lists]
     for article in Article.objects.all():
         surfaces.append(Surface(f"{api}/articles/{article.slug}/", JSON, is_public=article.is_published()))
         surfaces.append(Surface(f"{api}/articles/id/{article.pk}/", JSON, is_public=article.is_published()))
@@ -92,7 +92,9 @@ def _api(search_terms):
         surfaces.append(Surface(f"{api}/{kind}/{subject.slug}/", JSON, is_public=visible))
         singular = VOCABULARIES[kind].singular if kind in VOCABULARIES else kind[:-1]
         surfaces.append(Surface(f"{api}/articles/?{urlencode({singular: subject.slug})}", JSON))
-    surfaces += [Surface(f"{api}/search/?{urlencode({'q': term})}", JSON, echoes=term) for term in search_terms]
+    surfaces += [
+        Surface(f"{api}/search/?{urlencode({'q': term})}", JSON, echoes=term) for term in search_terms
+    ]
     return [Surface(s.url, JSON, s.is_public, s.echoes) for s in surfaces]
 
 

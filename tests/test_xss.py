@@ -47,7 +47,8 @@ def problems_in(response, kind):
         return live_markup_in_feed(response.content)
     if kind == JSON:
         # JSON is never rendered as a page (application/json, nosniff); only its HTML fields are markup.
-        return [problem for html in html_fields(json.loads(response.content)) for problem in live_markup(html)]
+        bodies = html_fields(json.loads(response.content))
+        return [problem for html in bodies for problem in live_markup(html)]
     if kind == SITEMAP:
         return [loc for loc in sitemap_locations(response.content) if not loc.startswith(("http://", "https://"))]
     return live_markup(response.content.decode())
