@@ -110,7 +110,7 @@ def get_object_or_404(queryset, **lookup):
 
 
 def published_articles():
-    return Article.objects.published().for_listing().with_tags()
+    return Article.objects.published().for_listing()
 
 
 # Articles
@@ -146,6 +146,7 @@ def list_articles(
         articles = articles.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
     items, links = page(request, articles, limit, lambda a: cursors.encode(a.published_at.isoformat(), a.pk))
     addresses = Addresses()
+    representations.attach_tags(items)
     return {"results": [representations.article_summary(a, addresses) for a in items], **links}
 
 
@@ -292,13 +293,12 @@ def search(
         get_backend()
         .search(Article.objects.published(), query.terms)
         .for_listing()
-        .with_tags()
         .order_by("-search_rank", "-published_at", "-id")
     )
     items, links = page(request, articles[offset:], limit, lambda _: cursors.encode(offset + limit))
     addresses = Addresses()
     results = []
-    for article in items:
+    for article in representations.attach_tags(items):
         snippet = (article.search_snippet or "").replace(MARK_START, "").replace(MARK_END, "")
         results.append({**representations.article_summary(article, addresses), "snippet": snippet})
     return {"results": results, **links}

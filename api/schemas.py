@@ -1,8 +1,12 @@
-"""What the API returns, as pydantic schemas: they validate every response and make the OpenAPI schema."""
+"""What the API returns, as pydantic schemas: they validate every response and make the OpenAPI schema.
+
+Plain pydantic models, not ninja.Schema: the data is already dicts, and ninja.Schema's
+per-object ORM getter took a third of a 20-article list's time (measured).
+"""
 
 from datetime import datetime
 
-from ninja import Schema
+from pydantic import BaseModel as Schema
 
 
 class Error(Schema):

@@ -82,7 +82,8 @@ def _tag_autocomplete(search_terms):
 def _api(search_terms):
     """The content API (issue 14): lists, every article by slug and id, every subject, search."""
     api = "/api/v1"
-    lists = ["articles/?limit=100", "sections/", "authors/?limit=100", *(f"{key}/?limit=100" for key in VOCABULARIES)]
+    lists = ["articles/?limit=100", "sections/", "authors/?limit=100"]
+    lists += [f"{key}/?limit=100" for key in VOCABULARIES]
     surfaces = [Surface(f"{api}/{name}") for name in lists]
     for article in Article.objects.all():
         surfaces.append(Surface(f"{api}/articles/{article.slug}/", JSON, is_public=article.is_published()))
