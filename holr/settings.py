@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "search",
     "ninja",  # its vendored Swagger UI for /api/v1/docs/
     "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +161,11 @@ PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_CACHE_STALE_
 PAGE_CACHE_EXCLUDED_PATHS = [f"/{ADMIN_PATH}", "/preview/", "/healthz"]
 # A save or delete of any model in these apps changes what readers see.
 PAGE_CACHE_WATCHED_APPS = ["articles", "images", "search", "revisions"]
+# Webhooks (webhooks/, docs/api.md): endpoints on loopback or private networks are refused
+# (SSRF) unless this is on, for development and tests.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_flag("DJANGO_WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT = float(os.environ.get("DJANGO_WEBHOOKS_TIMEOUT", "5"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("DJANGO_WEBHOOKS_MAX_ATTEMPTS", "6"))
 # Where the content version lives: "cache" when the cache is shared (Redis), "database"
 # when it is per-process (local memory); "auto" picks by the cache backend.
 CONTENT_VERSION_STORE = os.environ.get("DJANGO_CONTENT_VERSION_STORE", "auto")
