@@ -1,4 +1,4 @@
-"""Webhooks (issue 14): events after commit, signed deliveries to a receiver on loopback, retries, SSRF refusal."""
+"""Webhooks (issue 14): events after commit, signed deliveries to a loopback receiver, retries, SSRF."""
 
 import hashlib
 import hmac

@@ -16,7 +16,7 @@ from .models import Clock, Delivery, Endpoint, Event
 
 
 def queue(event, subject, data):
-    """Queue `event` about `subject` (a string naming it uniquely) with `data` for every endpoint that wants it.
+    """Queue `event` about `subject` (a unique string) with `data` for every endpoint that wants it.
 
     The same event about the same subject is queued once per endpoint.
     """

@@ -83,3 +83,6 @@ class Clock(models.Model):
     """One row: scheduled articles published up to `checked_until` have been announced."""
 
     checked_until = models.DateTimeField()
+
+    def __str__(self):
+        return f"Scheduled articles announced up to {self.checked_until:%Y-%m-%d %H:%M:%S}"
