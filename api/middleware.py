@@ -39,7 +39,13 @@ class ApiMiddleware:
         if request.method == "OPTIONS":  # a CORS preflight (a conditional GET sends one)
             response = HttpResponse(status=204)
         else:
+            method = request.method
+            if method == "HEAD":
+                # As Django's own views do: answered as GET, the server leaves out the body
+                # (and the page cache stores the full answer, as it does for pages).
+                request.method = "GET"
             response = self.get_response(request)
+            request.method = method
             if response.status_code >= 400 and not response.get("Content-Type", "").startswith(
                 "application/json"
             ):

@@ -242,6 +242,12 @@ def test_validators_and_304(client):
     )
 
 
+def test_head_is_answered_like_get(client):
+    make_article()
+    get, head = client.get(ARTICLES), client.head(ARTICLES)
+    assert (head.status_code, head.content, head["ETag"]) == (200, b"", get["ETag"])
+
+
 def test_cors_is_open_for_get(client):
     make_article()
     assert client.get(ARTICLES, HTTP_ORIGIN="https://app.example")["Access-Control-Allow-Origin"] == "*"
