@@ -5,10 +5,12 @@ tags and authors are listed only with published articles (as the site's own page
 Every list has a fixed number of queries at any page size (tests/test_api.py pins them).
 """
 
+import json
 from datetime import datetime
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.shortcuts import render
 from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
@@ -30,6 +32,15 @@ ARTICLE_FILTERS = {
     **{vocabulary.singular: f"{key}__slug" for key, vocabulary in VOCABULARIES.items()},
 }
 
+class VendoredSwagger(Swagger):
+    """Swagger UI from HOLR's own static files (static/api/swagger-ui/), never a CDN."""
+
+    def render_page(self, request, api, **kwargs):
+        self.settings["url"] = self.get_openapi_url(api, kwargs)
+        context = {"swagger_settings": json.dumps(self.settings, indent=1), "api": api}
+        return render(request, "api/docs.html", context)
+
+
 api = NinjaAPI(
     title="HOLR content API",
     version="1",
@@ -37,7 +48,7 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs/",
-    docs=Swagger(settings={"persistAuthorization": False}),
+    docs=VendoredSwagger(settings={"persistAuthorization": False}),
 )
 
 Limit = Query(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Items per page, at most {MAX_LIMIT}.")

@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "security",
     "revisions",
     "search",
-    "ninja",  # its vendored Swagger UI for /api/v1/docs/
     "api",
     "webhooks",
 ]
