@@ -32,6 +32,7 @@ ARTICLE_FILTERS = {
     **{vocabulary.singular: f"{key}__slug" for key, vocabulary in VOCABULARIES.items()},
 }
 
+
 class VendoredSwagger(Swagger):
     """Swagger UI from HOLR's own static files (static/api/swagger-ui/), never a CDN."""
 

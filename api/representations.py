@@ -9,14 +9,16 @@ from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import RFC3986_SUBDELIMS
 
 from articles.links import absolute_url
 from articles.models import Article
-from articles.sitemaps import URL_SAFE
 from articles.vocabularies import VOCABULARIES
 
 from .rendering import render_body
 
+# What reverse() leaves unquoted in a path (as articles/sitemaps.py, and django.urls.resolvers).
+URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 RENDITION_FORMATS = (("avif", "image/avif"), ("webp", "image/webp"), ("jpeg", "image/jpeg"))
 
 
