@@ -58,6 +58,9 @@ def find_pages():
         pages.append((f"tag page {min(DEEP_PAGE, last_page)}", f"{url}?page={min(DEEP_PAGE, last_page)}"))
         if last_page >= DEEPEST_PAGE:
             pages.append((f"tag page {DEEPEST_PAGE}", f"{url}?page={DEEPEST_PAGE}"))
+    pages.append(("api: article list", "/api/v1/articles/"))
+    if article:
+        pages.append(("api: article", f"/api/v1/articles/{quote(article.slug)}/"))
     pages.append(("people A–Z", "/people/"))
     if tag:
         pages.append((f"search “{tag.name}”", f"/search/?q={quote(tag.name)}"))

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "backups",
     "demo",
     "wordpress",
+    "api",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # As early as possible: a cached page skips sessions, auth and the view (README "Caching").
     "pagecache.middleware.PageCacheMiddleware",
+    # Inside the page cache, so cached API responses keep their CORS headers and validators.
+    "api.middleware.ApiMiddleware",
     # Old addresses (WordPress permalinks, /?p=123): after a 404 only, never cached.
     "articles.old_addresses.OldAddressMiddleware",
     "security.middleware.ContentSecurityPolicyMiddleware",
@@ -170,6 +174,11 @@ PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_CACHE_STALE_
 PAGE_CACHE_EXCLUDED_PATHS = [f"/{ADMIN_PATH}", "/preview/", "/healthz", "/favicon.ico", "/apple-touch-icon.png"]
 # A save or delete of any model in these apps changes what readers see.
 PAGE_CACHE_WATCHED_APPS = ["articles", "images", "search", "revisions", "pages"]
+# Webhooks (webhooks/, docs/api.md): endpoints on loopback or private networks are refused
+# (SSRF) unless this is on, for development and tests.
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_flag("DJANGO_WEBHOOKS_ALLOW_PRIVATE", False)
+WEBHOOK_TIMEOUT = float(os.environ.get("DJANGO_WEBHOOKS_TIMEOUT", "5"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("DJANGO_WEBHOOKS_MAX_ATTEMPTS", "6"))
 # Where the content version lives: "cache" when the cache is shared (Redis), "database"
 # when it is per-process (local memory); "auto" picks by the cache backend.
 CONTENT_VERSION_STORE = os.environ.get("DJANGO_CONTENT_VERSION_STORE", "auto")

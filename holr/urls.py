@@ -12,6 +12,7 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("search/", include("search.urls")),
+    path("api/", include("api.urls")),
     path("", include("syndication.urls")),
     path("", include("editorial.urls")),
     path("", include("articles.urls")),

@@ -85,7 +85,27 @@ def _tag_autocomplete(search_terms):
     return surfaces
 
 
-SURFACES = [_pages, _site_pages, _feeds, _sitemaps, _search, _tag_autocomplete]
+def _api(search_terms):
+    """The content API (issue 14): lists, every article by slug and id, every subject, search."""
+    api = "/api/v1"
+    lists = ["articles/?limit=100", "sections/", "authors/?limit=100"]
+    lists += [f"{key}/?limit=100" for key in VOCABULARIES]
+    surfaces = [Surface(f"{api}/{name}") for name in lists]
+    for article in Article.objects.all():
+        surfaces.append(Surface(f"{api}/articles/{article.slug}/", JSON, is_public=article.is_published()))
+        surfaces.append(Surface(f"{api}/articles/id/{article.pk}/", JSON, is_public=article.is_published()))
+    for subject, visible in _subjects():
+        kind = subject.vocabulary if hasattr(subject, "vocabulary") else f"{subject._meta.model_name}s"
+        surfaces.append(Surface(f"{api}/{kind}/{subject.slug}/", JSON, is_public=visible))
+        singular = VOCABULARIES[kind].singular if kind in VOCABULARIES else kind[:-1]
+        surfaces.append(Surface(f"{api}/articles/?{urlencode({singular: subject.slug})}", JSON))
+    surfaces += [
+        Surface(f"{api}/search/?{urlencode({'q': term})}", JSON, echoes=term) for term in search_terms
+    ]
+    return [Surface(s.url, JSON, s.is_public, s.echoes) for s in surfaces]
+
+
+SURFACES = [_pages, _site_pages, _feeds, _sitemaps, _search, _tag_autocomplete, _api]
 
 
 def all_surfaces(search_terms=()):

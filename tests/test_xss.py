@@ -5,6 +5,8 @@ script but ours, no on* attribute, no javascript:/data: URL, no iframe/svg/style
 tests/browser/test_xss.py checks in Chromium that none of them runs.
 """
 
+import json
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import TestCase
@@ -15,7 +17,7 @@ from images.models import Image
 from richtext.sanitizer import sanitize_html
 from tests.hostile_content import PAYLOADS, make_hostile_magazine
 from tests.markup import live_markup, live_markup_in_feed
-from tests.surfaces import FEED, SITEMAP, all_surfaces, sitemap_locations, walk
+from tests.surfaces import FEED, JSON, SITEMAP, all_surfaces, sitemap_locations, walk
 
 
 def test_corpus_has_at_least_fifty_payloads_that_are_live_markup_unescaped():
@@ -43,9 +45,23 @@ def test_sanitized_body_keeps_no_live_markup(payload):
 def problems_in(response, kind):
     if kind == FEED:
         return live_markup_in_feed(response.content)
+    if kind == JSON:
+        # JSON is never rendered as a page (application/json, nosniff); only its HTML fields are markup.
+        bodies = html_fields(json.loads(response.content))
+        return [problem for html in bodies for problem in live_markup(html)]
     if kind == SITEMAP:
         return [loc for loc in sitemap_locations(response.content) if not loc.startswith(("http://", "https://"))]
     return live_markup(response.content.decode())
+
+
+def html_fields(data):
+    """Every article body in an API response."""
+    if isinstance(data, dict):
+        own = [data["body"]] if "body" in data else []
+        return own + [html for value in data.values() for html in html_fields(value)]
+    if isinstance(data, list):
+        return [html for value in data for html in html_fields(value)]
+    return []
 
 
 class HostileMagazineTests(TestCase):
