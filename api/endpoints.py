@@ -29,7 +29,7 @@ MAX_LIMIT = 100
 ARTICLE_FILTERS = {
     "section": "section__slug",
     "author": "authors__slug",
-    **{vocabulary.singular: f"{key}__slug" for key, vocabulary in VOCABULARIES.items()},
+    **{vocabulary.item: f"{key}__slug" for key, vocabulary in VOCABULARIES.items()},
 }
 
 
@@ -196,7 +196,7 @@ def published_tags(vocabulary):
 
 
 def tag_endpoints(vocabulary):
-    key, singular = vocabulary.key, vocabulary.singular
+    key, singular = vocabulary.key, vocabulary.item
 
     def list_tags(request, limit: int = Limit, cursor: str = Cursor):
         only_parameters(request, "limit", "cursor")

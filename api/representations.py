@@ -59,7 +59,7 @@ class Addresses:
         return self._url("articles:tag", slug, vocabulary=vocabulary)
 
     def api_tag(self, vocabulary, slug):
-        return self._url(f"api:{VOCABULARIES[vocabulary].singular}", slug)
+        return self._url(f"api:{VOCABULARIES[vocabulary].item}", slug)
 
     @cached_property
     def api_articles(self):
@@ -162,7 +162,7 @@ def tag(tag, vocabulary, addresses):
         tag.name, tag.slug, addresses.tag(vocabulary, tag.slug), addresses.api_tag(vocabulary, tag.slug)
     )
     data.update(description=tag.description, article_count=tag.article_count)
-    return with_articles(data, addresses, **{VOCABULARIES[vocabulary].singular: tag.slug})
+    return with_articles(data, addresses, **{VOCABULARIES[vocabulary].item: tag.slug})
 
 
 def section(section, addresses):

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 class Vocabulary:
     key: str  # the URL segment and the Article field name: "people"
     label: str  # "People"
-    singular: str  # "person"
+    singular: str  # "person", in the reader's language
+    item: str  # "person" as an identifier: API filters and URL names, never translated
 
     def __str__(self):
         return self.key
@@ -25,8 +26,8 @@ class Vocabulary:
 VOCABULARIES = {
     vocabulary.key: vocabulary
     for vocabulary in (
-        Vocabulary("people", _("People"), _("person")),
-        Vocabulary("places", _("Places"), _("place")),
-        Vocabulary("events", _("Events"), _("event")),
+        Vocabulary("people", _("People"), _("person"), "person"),
+        Vocabulary("places", _("Places"), _("place"), "place"),
+        Vocabulary("events", _("Events"), _("event"), "event"),
     )
 }

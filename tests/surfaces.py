@@ -97,7 +97,7 @@ def _api(search_terms):
     for subject, visible in _subjects():
         kind = subject.vocabulary if hasattr(subject, "vocabulary") else f"{subject._meta.model_name}s"
         surfaces.append(Surface(f"{api}/{kind}/{subject.slug}/", JSON, is_public=visible))
-        singular = VOCABULARIES[kind].singular if kind in VOCABULARIES else kind[:-1]
+        singular = VOCABULARIES[kind].item if kind in VOCABULARIES else kind[:-1]
         surfaces.append(Surface(f"{api}/articles/?{urlencode({singular: subject.slug})}", JSON))
     surfaces += [
         Surface(f"{api}/search/?{urlencode({'q': term})}", JSON, echoes=term) for term in search_terms
