@@ -12,6 +12,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
+from .links import absolute_url
 from .querysets import ArticleQuerySet, PreviewLinkQuerySet
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html
 
@@ -331,6 +332,10 @@ class PreviewLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:preview", kwargs={"token": self.token})
+
+    def public_url(self):
+        """The link to hand out: on SITE_URL, never on the Host the editor happened to use."""
+        return absolute_url(self.get_absolute_url())
 
     @property
     def token(self):

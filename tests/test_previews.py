@@ -211,7 +211,7 @@ def test_staff_preview_an_unpublished_article_at_its_url(client, contributor, dr
 
 
 @pytest.mark.parametrize("role", ["Editor", "superuser"])
-def test_editor_makes_a_share_link_that_lasts_seven_days_by_default(client, draft, role):
+def test_editor_makes_a_share_link_on_site_url_that_lasts_seven_days_by_default(client, draft, role, settings):
     editor = make_user("boss", role)
     client.force_login(editor)
     page = client.get(change_url(draft))
@@ -226,8 +226,11 @@ def test_editor_makes_a_share_link_that_lasts_seven_days_by_default(client, draf
     assert (link.article, link.note, link.created_by) == (draft, "Fact-check, Anna", editor)
     assert timezone.localtime(link.expires_at).date() == default_day
     assert timezone.localtime(link.expires_at).strftime("%H:%M:%S") == "23:59:59"
+    settings.SITE_URL = "https://magazine.example"
     html = client.get(change_url(draft)).content.decode()
-    assert f"http://testserver{link.get_absolute_url()}" in html
+    # Built on SITE_URL (articles/links.py), never on the Host the editor happened to use.
+    assert f'value="https://magazine.example{link.get_absolute_url()}"' in html
+    assert "testserver" not in html
     assert "Fact-check, Anna" in html
 
 
