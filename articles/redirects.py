@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.shortcuts import redirect, render
 
 from .models import Article, ArticleRedirect, DeletedArticle, TagRedirect
+from .querysets import may_read_unpublished
 from .signals import content_changed
 from .vocabularies import VOCABULARIES
 
@@ -26,7 +27,7 @@ def article_moved_or_gone(request, slug):
     moved = ArticleRedirect.objects.filter(old_slug=slug).select_related("article").first()
     if moved is not None:
         article = moved.article
-        if request.user.is_staff or article.is_published():
+        if article.is_published() or may_read_unpublished(request.user):
             return redirect(article, permanent=True)
         return None
     if DeletedArticle.objects.filter(slug=slug).exists():

@@ -195,7 +195,7 @@ def test_editor_previews_changes_to_a_published_article(client, role):
 
 
 def test_staff_preview_an_unpublished_article_at_its_url(client, contributor, draft):
-    """Any staff member may read an unpublished article at its address, marked as a preview."""
+    """Staff with the article view permission read an unpublished article at its address, marked as a preview."""
     client.force_login(contributor)
 
     response = client.get(draft.get_absolute_url())
@@ -205,6 +205,23 @@ def test_staff_preview_an_unpublished_article_at_its_url(client, contributor, dr
     assert "no-store" in response["Cache-Control"]
     client.logout()
     assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_staff_without_the_article_view_permission_cannot_read_drafts(client):
+    """`is_staff` alone is not enough: the draft, and its old address, are 404 as for a reader."""
+    article = make_article(slug="was-live")
+    article.slug, article.status = "back-to-draft", Status.DRAFT
+    article.save()  # leaves a redirect from the published address it had
+    old_address = reverse("articles:detail", kwargs={"slug": "was-live"})
+
+    client.force_login(make_user("clerk"))  # staff, in no group and with no permission
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert client.get(old_address).status_code == 404
+
+    client.force_login(make_user("desk", "Contributor"))  # has articles.view_article
+    assert client.get(article.get_absolute_url()).status_code == 200
+    response = client.get(old_address)
+    assert (response.status_code, response["Location"]) == (301, article.get_absolute_url())
 
 
 # Share links ------------------------------------------------------------------------------------------
