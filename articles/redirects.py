@@ -38,7 +38,9 @@ def article_moved_or_gone(request, slug):
 def tag_moved(vocabulary, slug, url_name="articles:tag"):
     """The 301 response for a tag slug that was renamed or merged away, or None.
 
-    `url_name` is the tag's page, or another address of the tag (its feeds).
+    `url_name` is the tag's page, or another address of the tag (its feeds). As with
+    articles, the redirect answers only when readers may see where it leads: a tag known
+    only from unpublished work must not leak its new name.
     """
     new_slug = (
         TagRedirect.objects.filter(vocabulary=vocabulary.key, old_slug=slug)
@@ -46,6 +48,11 @@ def tag_moved(vocabulary, slug, url_name="articles:tag"):
         .first()
     )
     if new_slug is None:
+        return None
+    shown = vocabulary.model.objects.filter(
+        slug=new_slug, tagged_articles__content_object__in=Article.objects.published()
+    )
+    if not shown.exists():
         return None
     return redirect(url_name, vocabulary=vocabulary.key, slug=new_slug, permanent=True)
 
