@@ -14,7 +14,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import to_locale
+from django.utils.translation import get_language, to_locale
 
 from .links import absolute_url
 
@@ -34,7 +34,8 @@ def json_ld(data):
 
 
 def language():
-    return to_locale(settings.LANGUAGE_CODE).replace("_", "-")
+    """The page's language as a BCP 47 tag ("en-GB"): the one <html lang> carries, from LANGUAGE_CODE."""
+    return to_locale(get_language()).replace("_", "-")
 
 
 def home_url():

@@ -9,12 +9,15 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.structured_data import LOGO
+from articles.views import server_error
+from resilience.middleware import service_unavailable
 from tests.builders import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +262,19 @@ def test_lead_image_is_a_picture_with_avif_webp_and_a_high_priority_jpeg(client,
     assert img["src"].endswith(".jpg") and img["srcset"] == renditions.jpeg_srcset
     assert (img["width"], img["height"]) == ("1000", "600")
     assert img["fetchpriority"] == "high" and "loading" not in img
+
+
+@pytest.mark.parametrize("code, tag", [("en-gb", "en-GB"), ("fr-ca", "fr-CA")])
+def test_page_language_comes_from_language_code(client, settings, story, code, tag):
+    """<html lang> on pages, the 500 and the 503 pages, and JSON-LD inLanguage all follow LANGUAGE_CODE."""
+    settings.LANGUAGE_CODE = code
+    page = client.get(story.get_absolute_url()).content.decode()
+    error_pages = [server_error(RequestFactory().get("/")), service_unavailable()]
+
+    assert page.startswith(f'<!doctype html>\n<html lang="{code}">')
+    for response in error_pages:
+        assert response.content.decode().startswith(f'<!doctype html>\n<html lang="{code}">')
+    parser = HeadParser()
+    parser.feed(page)
+    assert graph(parser)["NewsArticle"]["inLanguage"] == tag
+    assert graph(read(client, reverse("articles:home")))["WebSite"]["inLanguage"] == tag
