@@ -1,7 +1,8 @@
 # HOLR — local commands. GNU make; needs Python 3.11+ as `python3`.
 #
 #   make run          set up .venv, migrate, load the demo content, serve on http://127.0.0.1:8000/
-#   make test         set up .venv with the test tools, make sure Chromium is there, run the whole suite
+#   make test         set up .venv with the test tools, make sure Chromium and the Nu HTML checker are there,
+#                     run the whole suite
 #   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
 #   make screenshots  regenerate docs/home.png, docs/article.png and docs/article-mobile.png
 #   make loadtest     64 readers for 60 s against gunicorn while an editor saves every second (needs wrk)
@@ -16,7 +17,7 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test screenshots chromium wrk clean bench loadtest
+.PHONY: run test screenshots chromium vnu wrk clean bench loadtest
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
@@ -25,7 +26,7 @@ run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py create_local_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(DEV_STAMP) chromium
+test: $(DEV_STAMP) chromium vnu
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 screenshots: $(DEV_STAMP) chromium
@@ -69,6 +70,19 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || { \
 		echo "Installing Chromium and chromedriver (apt packages chromium, chromium-driver)..."; \
 		$(call APT_INSTALL,chromium chromium-driver); }
+
+# The Nu HTML checker (tests/test_html_validity.py): vnu.jar from npm, pinned in package.json and
+# package-lock.json, run by Debian's Java. --ignore-scripts: vnu-jar's install script would fetch a Java.
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+	@command -v java >/dev/null 2>&1 || { \
+		echo "Installing Java (apt package default-jre-headless)..."; \
+		$(call APT_INSTALL,default-jre-headless); }
+
+$(VNU_JAR): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Installing npm (apt package npm)..."; $(call APT_INSTALL,npm); }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (apt package wrk)..."; $(call APT_INSTALL,wrk); }
