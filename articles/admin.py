@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from images.admin import admin_thumbnail
 from revisions.admin import ArticleHistoryMixin
 
 from . import admin_addresses  # noqa: F401  (old addresses: 301s and 410s)
@@ -99,14 +100,7 @@ class ArticleAdmin(EditorialWorkflowMixin, ArticleHistoryMixin, TagSuggestMixin,
 
     @admin.display(description="Image")
     def thumbnail(self, article):
-        renditions = article.lead_image.renditions if article.lead_image else None
-        if not renditions:
-            return ""
-        return format_html(
-            '<img src="{}" alt="" width="64" height="{}" class="admin-thumbnail">',
-            renditions.thumbnail.url,
-            round(64 * article.lead_image.height / article.lead_image.width),
-        )
+        return admin_thumbnail(article.lead_image, 64)
 
     @admin.display(description="Preview")
     def lead_image_preview(self, article):

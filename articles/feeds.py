@@ -6,7 +6,6 @@ fixed number of queries: the articles, their authors, their three tag vocabulari
 the subject for a subject's feed.
 """
 
-import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
@@ -19,7 +18,7 @@ from django.utils.html import escape
 from .links import absolute_url, site_host
 from .models import Article, Author, Section, VocabularyTag
 from .redirects import tag_moved
-from .sanitizer import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
+from .sanitizer import body_cleaner
 from .vocabularies import VOCABULARIES
 
 FEED_ITEMS = 20
@@ -37,14 +36,7 @@ def _absolute_href(tag, attribute, value):
 
 # The body's own allow-list, applied again on the way out (the feed is a second place
 # readers see it) with site-relative links made absolute.
-_feed_cleaner = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    url_schemes=URL_SCHEMES,
-    link_rel="noopener",
-    strip_comments=True,
-    attribute_filter=_absolute_href,
-)
+_feed_cleaner = body_cleaner(attribute_filter=_absolute_href)
 
 
 def feed_body(html):
@@ -163,7 +155,7 @@ class ArticleFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return max(article.updated_at, article.published_at)
+        return article.last_modified
 
     def item_categories(self, article):
         return [tag.name for tag in (*article.people.all(), *article.places.all(), *article.events.all())]

@@ -7,7 +7,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import TagBase, TaggedItemBase
@@ -15,6 +14,7 @@ from taggit.models import TagBase, TaggedItemBase
 from .links import absolute_url
 from .querysets import ArticleQuerySet, PreviewLinkQuerySet
 from .sanitizer import EDITOR_EXTENSIONS, sanitize_html
+from .slugs import unique_slug
 
 WORDS_PER_MINUTE = 230
 # An edit this long after publication shows readers an "Updated" date.
@@ -246,6 +246,13 @@ class Article(models.Model):
     def get_admin_url(self):
         return reverse("admin:articles_article_change", args=[self.pk])
 
+    @property
+    def last_modified(self):
+        """When readers last saw a change: the later of the last edit and the publication time."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
+
     def is_published(self):
         """The per-object twin of ArticleQuerySet.published()."""
         return (
@@ -275,11 +282,8 @@ class Article(models.Model):
         return self.get_status_display() if self.status != Status.REVIEW else "In review"
 
     def _unique_slug(self):
-        base = slugify(self.title, allow_unicode=True)[:190] or "article"
-        slug, n = base, 2
-        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        others = Article.objects.exclude(pk=self.pk)
+        return unique_slug(self.title, lambda slug: others.filter(slug=slug).exists())
 
 
 class ArticleAuthor(models.Model):

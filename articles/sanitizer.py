@@ -35,13 +35,19 @@ EDITOR_EXTENSIONS = {
 
 # Every link gets rel="noopener" (the requirement is for external links; on a
 # same-site link it is harmless, and one rule is simpler to trust than a URL test).
-_cleaner = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    url_schemes=URL_SCHEMES,
-    link_rel="noopener",
-    strip_comments=True,
-)
+def body_cleaner(**options):
+    """The body's nh3 allow-list; `options` add to it (feeds.py makes links absolute)."""
+    return nh3.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+        strip_comments=True,
+        **options,
+    )
+
+
+_cleaner = body_cleaner()
 
 
 def sanitize_html(html):

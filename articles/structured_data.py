@@ -68,12 +68,6 @@ def image_object(rendition, image):
     }
 
 
-def last_modified(article):
-    if article.published_at is None:
-        return article.updated_at
-    return max(article.updated_at, article.published_at)
-
-
 def news_article(article):
     url = absolute_url(article.get_absolute_url())
     tags = {key: list(getattr(article, key).all()) for key in SCHEMA_TYPES}
@@ -87,7 +81,7 @@ def news_article(article):
         "description": article.dek,
         "inLanguage": language(),
         "wordCount": article.word_count,
-        "dateModified": last_modified(article).isoformat(),
+        "dateModified": article.last_modified.isoformat(),
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
             for author in authors

@@ -76,6 +76,8 @@ def test_editor_merges_typos_into_the_kept_tag(editor, typo):
     response = merge_post(editor, tags, keep=typo["keep"])
 
     assert confirm.status_code == 200 and "Keep this one" in confirm.content.decode()
+    assert "V. Putin (1 article)" in confirm.content.decode()  # ngettext, not a hand-rolled plural
+    assert "Vladimir Putin (2 articles)" in confirm.content.decode()
     assert response.status_code == 302
     assert people(typo["right"]) == people(typo["both"]) == people(typo["wrong"]) == ["Vladimir Putin"]
     assert list(Person.objects.values_list("name", flat=True)) == ["Vladimir Putin"]

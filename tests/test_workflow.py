@@ -136,6 +136,16 @@ def test_contributor_without_author_profile_gets_one_when_adding(client):
     assert list(Article.objects.get(slug="xi-arrives-in-moscow").authors.all()) == [author]
 
 
+def test_a_new_author_profile_takes_a_free_slug(client):
+    """Two contributors with one name get "nina-sokolova" and "nina-sokolova-2" (articles/slugs.py)."""
+    make_author(name="Nina Sokolova", slug="nina-sokolova")
+    client.force_login(make_user("nina", "Contributor", first_name="Nina", last_name="Sokolova"))
+
+    client.post(ADD_URL, article_data())
+
+    assert Author.objects.get(user__username="nina").slug == "nina-sokolova-2"
+
+
 def test_contributor_status_choices_are_draft_and_review(client, people):
     """The status choices a contributor sees are the ones they may set."""
     form = log_in(client, people, "contributor").get(ADD_URL).context["adminform"].form

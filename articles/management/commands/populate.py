@@ -16,13 +16,13 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 
 from articles import demo
 from articles.management.commands.load_demo import paint
 from articles.models import Article, ArticleAuthor, Author, Section, Status
 from articles.sanitizer import sanitize_html
 from articles.signals import content_changed
+from articles.slugs import unique_slug
 from articles.synthetic import SECTION_WEIGHTS, SECTIONS, Archive
 from articles.vocabularies import VOCABULARIES
 from images.models import Image
@@ -217,9 +217,6 @@ def unique_slugs(names):
 
 def next_unique_slug(text, used):
     """The slug Article.save() would give `text` if the slugs in `used` were taken: base, base-2, …"""
-    base = slugify(text, allow_unicode=True)[:190] or "article"
-    slug, n = base, 2
-    while slug in used:
-        slug, n = f"{base}-{n}", n + 1
+    slug = unique_slug(text, used.__contains__)
     used.add(slug)
     return slug

@@ -1,5 +1,6 @@
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from images.models import Image
 from images.renditions import make_renditions, renditions_for
@@ -28,4 +29,5 @@ class Command(BaseCommand):
             make_renditions(image)
             done += 1
             self.stdout.write(f"made the renditions of image {image.pk}")
-        self.stdout.write(self.style.SUCCESS(f"{done} image{'s' if done != 1 else ''} done."))
+        done_message = ngettext("%(count)d image done.", "%(count)d images done.", done) % {"count": done}
+        self.stdout.write(self.style.SUCCESS(done_message))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from search.documents import rebuild_index
 
@@ -12,4 +13,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = rebuild_index()
-        self.stdout.write(f"Indexed {count} published article{'s' if count != 1 else ''}.")
+        self.stdout.write(
+            ngettext("Indexed %(count)d published article.", "Indexed %(count)d published articles.", count)
+            % {"count": count}
+        )
