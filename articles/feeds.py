@@ -89,7 +89,7 @@ class ArticleAtomFeed(Atom1Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        for name, link in zip(item["author_names"], item["author_links"]):
+        for name, link in zip(item["author_names"], item["author_links"], strict=True):
             handler.startElement("author", {})
             handler.addQuickElement("name", name)
             if link:

@@ -155,7 +155,9 @@ class Command(BaseCommand):
         try:
             outcomes = import_all(articles, metadata)
         except WriteFailed as failure:
-            raise CommandError(f"{failure.path}: could not be stored ({failure.error}). Nothing was imported.")
+            raise CommandError(
+                f"{failure.path}: could not be stored ({failure.error}). Nothing was imported."
+            ) from failure
         self.report(outcomes, options["verbosity"])
 
     def report(self, outcomes, verbosity):
@@ -210,8 +212,10 @@ def read_metadata(files, options):
 def check_slug(slug):
     try:
         validate_unicode_slug(slug)
-    except ValidationError:
-        raise CommandError(f"--slug {slug!r} is not a slug: use letters, numbers, hyphens and underscores.")
+    except ValidationError as error:
+        raise CommandError(
+            f"--slug {slug!r} is not a slug: use letters, numbers, hyphens and underscores."
+        ) from error
     if len(slug) > SLUG_MAX_CHARS:
         raise CommandError(f"--slug is {len(slug)} characters; the limit is {SLUG_MAX_CHARS}.")
 
@@ -248,14 +252,14 @@ def reading(what):
     """Turn the ways a file cannot be read into a FileProblem that says so."""
     try:
         yield
-    except FileNotFoundError:
-        raise FileProblem(f"no such {what}")
-    except IsADirectoryError:
-        raise FileProblem(f"is a directory, not {'an' if what[0] in 'aeiou' else 'a'} {what}")
-    except PermissionError:
-        raise FileProblem("cannot be read (permission denied)")
+    except FileNotFoundError as error:
+        raise FileProblem(f"no such {what}") from error
+    except IsADirectoryError as error:
+        raise FileProblem(f"is a directory, not {'an' if what[0] in 'aeiou' else 'a'} {what}") from error
+    except PermissionError as error:
+        raise FileProblem("cannot be read (permission denied)") from error
     except OSError as error:
-        raise FileProblem(f"cannot be read ({error.strerror or error})")
+        raise FileProblem(f"cannot be read ({error.strerror or error})") from error
 
 
 def check_image_file(path):
@@ -264,7 +268,7 @@ def check_image_file(path):
             try:
                 open_checked(File(handle, name=path.name))
             except ValidationError as error:
-                raise FileProblem(" ".join(error.messages))
+                raise FileProblem(" ".join(error.messages)) from error
 
 
 # Reading and parsing a file -------------------------------------------------------------
@@ -285,7 +289,7 @@ def read_text(path):
         line = data[: error.start].count(b"\n") + 1
         raise FileProblem(
             f"is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8"
-        )
+        ) from error
     if "\x00" in text:
         raise FileProblem("contains NUL bytes; is it a text file?")
     if not text.strip():

@@ -131,7 +131,8 @@ class Command(BaseCommand):
         names = archive.author_names(count)
         slugs = unique_slugs(names)
         return Author.objects.bulk_create(
-            Author(name=name, slug=slug, bio=f"{name} writes for the magazine.") for name, slug in zip(names, slugs)
+            Author(name=name, slug=slug, bio=f"{name} writes for the magazine.")
+            for name, slug in zip(names, slugs, strict=True)
         )
 
     def make_tags(self, archive):
@@ -139,7 +140,9 @@ class Command(BaseCommand):
         for key, names in archive.tag_names().items():
             model = VOCABULARIES[key].model
             slugs = unique_slugs(names)
-            tags[key] = model.objects.bulk_create(model(name=name, slug=slug) for name, slug in zip(names, slugs))
+            tags[key] = model.objects.bulk_create(
+                model(name=name, slug=slug) for name, slug in zip(names, slugs, strict=True)
+            )
             self.progress(f"{len(names)} {key}")
         return tags
 
@@ -149,7 +152,7 @@ class Command(BaseCommand):
         seconds_before = sorted((rng.randrange(span) for _ in range(count)), reverse=True)
         # A few staff writers have most bylines; guest authors have a handful.
         author_weights = [1 / (rank + 2) for rank in range(len(authors))]
-        how_many, how_many_weights = zip(*AUTHORS_PER_ARTICLE)
+        how_many, how_many_weights = zip(*AUTHORS_PER_ARTICLE, strict=True)
         used_slugs = set()
         through = {key: VOCABULARIES[key].model.tagged_articles.rel.related_model for key in VOCABULARIES}
         for start in range(0, count, batch_size):
@@ -194,13 +197,13 @@ class Command(BaseCommand):
             batch = Article.objects.bulk_create(batch)
             ArticleAuthor.objects.bulk_create(
                 ArticleAuthor(article=article, author=author, position=position)
-                for article, (byline, _) in zip(batch, links)
+                for article, (byline, _) in zip(batch, links, strict=True)
                 for position, author in enumerate(byline)
             )
             for key, model in through.items():
                 model.objects.bulk_create(
                     model(content_object=article, tag=tag)
-                    for article, (_, chosen) in zip(batch, links)
+                    for article, (_, chosen) in zip(batch, links, strict=True)
                     for tag in chosen[key]
                 )
             self.progress(f"articles {start + len(batch)}/{count}")
