@@ -44,8 +44,20 @@ def vnu_errors(paths):
             pytrace=False,
         )
     result = subprocess.run(
-        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--exit-zero-always", *map(str, paths)],
-        capture_output=True, text=True, timeout=300, check=True,
+        [
+            java,
+            "-jar",
+            str(VNU_JAR),
+            "--errors-only",
+            "--format",
+            "json",
+            "--exit-zero-always",
+            *map(str, paths),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
     )
     messages = json.loads(result.stderr)["messages"]
     return [(Path(m.get("url", "")).name, m.get("lastLine"), m["message"]) for m in messages]
@@ -55,20 +67,38 @@ def vnu_errors(paths):
 def magazine():
     """A little of everything a reader can meet: lead story, byline, tags, related stories, an update."""
     section = make_section(name="World", slug="world")
-    authors = [make_author(name="Mira Patel", slug="mira-patel", bio="Moscow correspondent."),
-               make_author(name="Tom Ng", slug="tom-ng")]
-    tags = {"people": ["Vladimir Putin", "Xi Jinping"], "places": ["Moscow"], "events": ["Xi's 2023 state visit"]}
+    authors = [
+        make_author(name="Mira Patel", slug="mira-patel", bio="Moscow correspondent."),
+        make_author(name="Tom Ng", slug="tom-ng"),
+    ]
+    tags = {
+        "people": ["Vladimir Putin", "Xi Jinping"],
+        "places": ["Moscow"],
+        "events": ["Xi's 2023 state visit"],
+    }
     lead = make_article(
-        title="Putin hosts Xi in Moscow", slug="putin-hosts-xi", dek="A state visit days after the ICC warrant.",
-        body=BODY, section=section, authors=authors, lead_image=make_image(width=1200, height=800),
-        caption="The two leaders in the Kremlin.", **tags,
+        title="Putin hosts Xi in Moscow",
+        slug="putin-hosts-xi",
+        dek="A state visit days after the ICC warrant.",
+        body=BODY,
+        section=section,
+        authors=authors,
+        lead_image=make_image(width=1200, height=800),
+        caption="The two leaders in the Kremlin.",
+        **tags,
     )
     # Saved an hour after it went out: the byline shows "Updated".
     lead.published_at = timezone.now() - timedelta(hours=3)
     lead.save()
     for n in range(3):
-        make_article(title=f"Putin and Xi, part {n}", slug=f"putin-xi-{n}", section=section, authors=authors[:1],
-                     published_at=timezone.now() - timedelta(days=n + 1), **tags)
+        make_article(
+            title=f"Putin and Xi, part {n}",
+            slug=f"putin-xi-{n}",
+            section=section,
+            authors=authors[:1],
+            published_at=timezone.now() - timedelta(days=n + 1),
+            **tags,
+        )
     make_article(title="Kremlin draft", slug="kremlin-draft", status="draft", people=["Secret Source"])
     gone = make_article(title="Retracted story", slug="retracted-story")
     gone.delete()
@@ -76,16 +106,24 @@ def magazine():
 
 
 def test_every_public_page_type_has_no_nu_checker_errors(client, magazine, tmp_path):
-    pages = {surface.url: response.content for surface, response in walk(client, all_surfaces(["putin"]))
-             if surface.kind == HTML}
-    for url, status in [("/articles/no-such-story/", 404), (reverse("articles:detail", args=["retracted-story"]), 410)]:
+    pages = {
+        surface.url: response.content
+        for surface, response in walk(client, all_surfaces(["putin"]))
+        if surface.kind == HTML
+    }
+    for url, status in [
+        ("/articles/no-such-story/", 404),
+        (reverse("articles:detail", args=["retracted-story"]), 410),
+    ]:
         response = client.get(url)
         assert response.status_code == status
         pages[url] = response.content
     pages["500"] = server_error(RequestFactory().get("/")).content
     pages["503"] = service_unavailable().content
     for page_type in ("articles:home", "articles:section", "articles:author", "articles:detail"):
-        assert any(resolve(url.split("?")[0]).view_name == page_type for url in pages if url.startswith("/")), page_type
+        assert any(
+            resolve(url.split("?")[0]).view_name == page_type for url in pages if url.startswith("/")
+        ), page_type
     files = {}
     for n, (url, content) in enumerate(pages.items()):
         path = tmp_path / f"page-{n}.html"

@@ -120,7 +120,6 @@ def test_renditions_are_made_once_on_save_and_never_on_a_request(where, request,
     if where == "s3":
         request.getfixturevalue("s3")
     from django.core.files.storage import default_storage
-
     from django.utils.functional import empty
 
     from images.renditions import FORMATS, renditions_for, widths_for
@@ -130,13 +129,18 @@ def test_renditions_are_made_once_on_save_and_never_on_a_request(where, request,
     storage_class = type(default_storage._wrapped)
     saved = []
     real_save = storage_class._save
-    monkeypatch.setattr(storage_class, "_save", lambda storage, name, content: saved.append(name) or real_save(storage, name, content))
+
+    def recording_save(storage, name, content):
+        saved.append(name)
+        return real_save(storage, name, content)
+
+    monkeypatch.setattr(storage_class, "_save", recording_save)
     image = make_image(width=1000, height=600)
     article = make_article(lead_image=image, title="Harbour")
 
     renditions = renditions_for(image)
     expected = [image.file.name, renditions.share.name] + [
-        rendition.name for rendition_set in (renditions.webp, renditions.jpeg, renditions.avif) for rendition in rendition_set
+        rendition.name for sizes in (renditions.webp, renditions.jpeg, renditions.avif) for rendition in sizes
     ]
     assert len(expected) == 1 + 1 + len(widths_for(1000)) * len(FORMATS) == 14
     assert sorted(saved) == sorted(expected)  # each file once, nothing else

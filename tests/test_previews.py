@@ -228,7 +228,7 @@ def test_staff_without_the_article_view_permission_cannot_read_drafts(client):
 
 
 @pytest.mark.parametrize("role", ["Editor", "superuser"])
-def test_editor_makes_a_share_link_on_site_url_that_lasts_seven_days_by_default(client, draft, role, settings):
+def test_editor_makes_a_share_link_on_site_url_lasting_seven_days_by_default(client, draft, role, settings):
     editor = make_user("boss", role)
     client.force_login(editor)
     page = client.get(change_url(draft))

@@ -291,7 +291,7 @@ def test_editors_submit_anyones_drafts(client, people, articles, role):
 
 @pytest.mark.parametrize("kind, status_code", [("own_draft", 200), ("own_review", 403), ("others_draft", 403)])
 def test_contributor_cannot_publish_by_crafted_post(client, people, articles, kind, status_code):
-    """A crafted status=published never publishes: a form error on their own draft, a 403 on what they may not edit."""
+    """A crafted status=published never publishes: a form error on their own draft, else a 403."""
     article = articles[kind]
 
     response = log_in(client, people, "contributor").post(

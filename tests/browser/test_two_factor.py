@@ -11,7 +11,7 @@ USERNAME, PASSWORD = "editor", "a-long-test-password"
 
 @pytest.mark.browser
 def test_sign_out_from_the_code_page(browser, live_server, django_user_model):
-    """"Not you? Sign out" signs out (Django 5 accepts only POST) and the admin asks for a password again."""
+    """ "Not you? Sign out" signs out (Django 5 accepts only POST) and the admin asks for a password again."""
     user = django_user_model.objects.create_user(USERNAME, "editor@example.com", PASSWORD, is_staff=True)
     TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
     wait = WebDriverWait(browser, 15)
