@@ -224,6 +224,17 @@ def test_staff_without_the_article_view_permission_cannot_read_drafts(client):
     assert (response.status_code, response["Location"]) == (301, article.get_absolute_url())
 
 
+def test_staff_without_article_permissions_cannot_preview_in_the_admin(client, draft):
+    """The admin's Preview of a form needs the add or change permission, not just `is_staff`."""
+    client.force_login(make_user("clerk"))
+
+    add = client.post(reverse("admin:articles_article_preview_add"), article_data(title="Leak"))
+    change = client.post(preview_url(draft), article_data(title="Leak", slug=draft.slug))
+
+    assert (add.status_code, change.status_code) == (403, 403)
+    assert "Carla" not in change.content.decode()
+
+
 # Share links ------------------------------------------------------------------------------------------
 
 
