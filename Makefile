@@ -1,7 +1,7 @@
 # HOLR — local commands. GNU make; needs Python 3.11+ as `python3`.
 #
 #   make run          set up .venv, migrate, load the demo content, serve on http://127.0.0.1:8000/
-#   make test         set up .venv with the test tools, make sure Chromium and nginx are there, run the whole suite
+#   make test         set up .venv with the test tools, make sure Chromium, nginx and the Nu HTML checker are there, run the whole suite
 #   make lint         ruff check and ruff format --check (CI runs it first)
 #   make format       rewrite the tree as ruff format wants it
 #   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
@@ -19,7 +19,7 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format messages screenshots chromium nginx wrk clean bench loadtest
+.PHONY: run test lint format messages screenshots chromium nginx vnu wrk clean bench loadtest
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
@@ -28,7 +28,7 @@ run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py create_local_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(DEV_STAMP) chromium nginx
+test: $(DEV_STAMP) chromium nginx vnu
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
@@ -97,6 +97,19 @@ chromium:
 nginx:
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
 		echo "Installing nginx (apt package nginx)..."; $(call APT_INSTALL,nginx); }
+
+# The Nu HTML checker (tests/test_html_validity.py): vnu.jar from npm, pinned in package.json and
+# package-lock.json, run by Debian's Java. --ignore-scripts: vnu-jar's install script would fetch a Java.
+VNU_JAR := node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+	@command -v java >/dev/null 2>&1 || { \
+		echo "Installing Java (apt package default-jre-headless)..."; \
+		$(call APT_INSTALL,default-jre-headless); }
+
+$(VNU_JAR): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "Installing npm (apt package npm)..."; $(call APT_INSTALL,npm); }
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
 
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (apt package wrk)..."; $(call APT_INSTALL,wrk); }

@@ -1,7 +1,7 @@
 """Corrections and updates move the article's modified time.
 
 The JSON-LD dateModified, the feeds' updated time and the sitemap's lastmod all read the
-article's `updated_at` (via structured_data.last_modified and its SQL twin in the
+article's `updated_at` (via Article.last_modified and its SQL twin in the
 sitemap), so a note saved or deleted by any path touches it here, once, rather than each
 of those learning about notes.
 """

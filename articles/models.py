@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -17,7 +16,9 @@ from taggit.models import TagBase, TaggedItemBase
 from richtext.fields import BodyField
 from richtext.sanitizer import sanitize_html
 
+from .links import absolute_url
 from .querysets import ArticleQuerySet, PreviewLinkQuerySet
+from .slugs import unique_slug
 
 WORDS_PER_MINUTE = 230
 # An edit this long after publication shows readers an "Updated" date.
@@ -247,6 +248,18 @@ class Article(models.Model):
     def get_admin_url(self):
         return reverse("admin:articles_article_change", args=[self.pk])
 
+    @property
+    def last_modified(self):
+        """When readers last saw a change: its publication, its last save, or its latest
+        correction or update (a note's save also moves `updated_at`: articles/corrections.py).
+
+        The sitemap says the same in SQL (Greatest("updated_at", "published_at")).
+        """
+        moments = [self.updated_at, self.published_at]
+        if "notes" in getattr(self, "_prefetched_objects_cache", {}):
+            moments += [note.noted_at for note in self.notes.all()]
+        return max(moment for moment in moments if moment is not None)
+
     def is_published(self):
         """The per-object twin of ArticleQuerySet.published()."""
         return (
@@ -277,11 +290,8 @@ class Article(models.Model):
         return self.get_status_display() if self.status != Status.REVIEW else gettext("In review")
 
     def _unique_slug(self):
-        base = slugify(self.title, allow_unicode=True)[:190] or "article"
-        slug, n = base, 2
-        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        others = Article.objects.exclude(pk=self.pk)
+        return unique_slug(self.title, lambda slug: others.filter(slug=slug).exists())
 
 
 class ArticleAuthor(models.Model):
@@ -334,6 +344,10 @@ class PreviewLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("editorial:preview", kwargs={"token": self.token})
+
+    def public_url(self):
+        """The link to hand out: on SITE_URL, never on the Host the editor happened to use."""
+        return absolute_url(self.get_absolute_url())
 
     @property
     def token(self):

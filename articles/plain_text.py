@@ -55,14 +55,14 @@ def reading(what):
     """Turn the ways a file cannot be read into a FileProblem that says so."""
     try:
         yield
-    except FileNotFoundError:
-        raise FileProblem(f"no such {what}")
-    except IsADirectoryError:
-        raise FileProblem(f"is a directory, not {'an' if what[0] in 'aeiou' else 'a'} {what}")
-    except PermissionError:
-        raise FileProblem("cannot be read (permission denied)")
+    except FileNotFoundError as error:
+        raise FileProblem(f"no such {what}") from error
+    except IsADirectoryError as error:
+        raise FileProblem(f"is a directory, not {'an' if what[0] in 'aeiou' else 'a'} {what}") from error
+    except PermissionError as error:
+        raise FileProblem("cannot be read (permission denied)") from error
     except OSError as error:
-        raise FileProblem(f"cannot be read ({error.strerror or error})")
+        raise FileProblem(f"cannot be read ({error.strerror or error})") from error
 
 
 def parse_file(path, *, slug=None, dek=None):
@@ -80,7 +80,7 @@ def read_text(path):
         line = data[: error.start].count(b"\n") + 1
         raise FileProblem(
             f"is not UTF-8 text (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8"
-        )
+        ) from error
     if "\x00" in text:
         raise FileProblem("contains NUL bytes; is it a text file?")
     if not text.strip():

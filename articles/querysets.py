@@ -5,7 +5,6 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-
 # How much one shared tag counts towards "related": a person or an event says more
 # about what a story is about than a place does.
 RELATED_WEIGHTS = {"people": 2, "events": 2, "places": 1}
@@ -17,12 +16,21 @@ RELATED_CANDIDATES_PER_TAG = 100
 RELATED_WINDOW = timedelta(days=365)
 
 
+def may_read_unpublished(user):
+    """Staff with the article view permission read drafts and scheduled work at public addresses."""
+    return user.is_staff and user.has_perm("articles.view_article")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, and not scheduled for later."""
         from .models import Status
 
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """published(), or every article for staff who may read unpublished work."""
+        return self if may_read_unpublished(user) else self.published()
 
     def for_listing(self):
         """Everything a teaser shows (section, lead image, byline), in a fixed number of queries."""

@@ -16,8 +16,10 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 from django.shortcuts import redirect, render
 
-from .models import Article, ArticleRedirect, DeletedArticle, TagRedirect
 from holr.signals import content_changed
+
+from .models import Article, ArticleRedirect, DeletedArticle, TagRedirect
+from .querysets import may_read_unpublished
 from .vocabularies import VOCABULARIES
 
 
@@ -26,7 +28,7 @@ def article_moved_or_gone(request, slug):
     moved = ArticleRedirect.objects.filter(old_slug=slug).select_related("article").first()
     if moved is not None:
         article = moved.article
-        if request.user.is_staff or article.is_published():
+        if article.is_published() or may_read_unpublished(request.user):
             return redirect(article, permanent=True)
         return None
     if DeletedArticle.objects.filter(slug=slug).exists():
@@ -37,7 +39,9 @@ def article_moved_or_gone(request, slug):
 def tag_moved(vocabulary, slug, url_name="articles:tag"):
     """The 301 response for a tag slug that was renamed or merged away, or None.
 
-    `url_name` is the tag's page, or another address of the tag (its feeds).
+    `url_name` is the tag's page, or another address of the tag (its feeds). As with
+    articles, the redirect answers only when readers may see where it leads: a tag known
+    only from unpublished work must not leak its new name.
     """
     new_slug = (
         TagRedirect.objects.filter(vocabulary=vocabulary.key, old_slug=slug)
@@ -45,6 +49,11 @@ def tag_moved(vocabulary, slug, url_name="articles:tag"):
         .first()
     )
     if new_slug is None:
+        return None
+    shown = vocabulary.model.objects.filter(
+        slug=new_slug, tagged_articles__content_object__in=Article.objects.published()
+    )
+    if not shown.exists():
         return None
     return redirect(url_name, vocabulary=vocabulary.key, slug=new_slug, permanent=True)
 

@@ -71,18 +71,6 @@ def image_object(rendition, image):
     }
 
 
-def last_modified(article):
-    """The article's last change readers can see: its publication, its last save, or its
-    latest correction or update (a note's save also moves `updated_at`: articles/corrections.py).
-
-    The sitemap says the same in SQL (Greatest("updated_at", "published_at")).
-    """
-    moments = [article.updated_at, article.published_at]
-    if "notes" in getattr(article, "_prefetched_objects_cache", {}):
-        moments += [note.noted_at for note in article.notes.all()]
-    return max(moment for moment in moments if moment is not None)
-
-
 def corrections(article):
     """schema.org `correction`: each correction or update as a CorrectionComment, newest first."""
     if "notes" not in getattr(article, "_prefetched_objects_cache", {}):
@@ -111,7 +99,7 @@ def news_article(article):
         "description": article.dek,
         "inLanguage": language(),
         "wordCount": article.word_count,
-        "dateModified": last_modified(article).isoformat(),
+        "dateModified": article.last_modified.isoformat(),
         "author": [
             {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
             for author in authors

@@ -170,15 +170,12 @@ class TagIndexView(TemplateView):
 
 
 class ArticleDetailView(DetailView):
-    """One article. Staff may preview unpublished work; readers get a 404 for it."""
+    """One article. Staff with `view_article` may preview unpublished work; others get a 404 for it."""
 
     context_object_name = "article"
 
     def get_queryset(self):
-        articles = Article.objects.for_listing().with_tags().prefetch_related("notes")
-        if self.request.user.is_staff:
-            return articles
-        return articles.published()
+        return Article.objects.for_listing().with_tags().prefetch_related("notes").visible_to(self.request.user)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

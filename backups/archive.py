@@ -297,7 +297,7 @@ def restore_backup(path, media_root, force=False, using=DEFAULT_DB_ALIAS, progre
                     shutil.copyfile(source, temporary)
                     written.append(temporary)
                     progress()
-                for source, target in staged_media:
+                for _source, target in staged_media:
                     os.replace(target.with_name(f".{target.name}.restoring"), target)
         except (DatabaseError, LookupError, serializers.base.DeserializationError) as error:
             _remove(written)

@@ -24,17 +24,19 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from articles.models import ArticleAuthor, Author, PreviewLink, Status
+
 from .previews import preview_response, unsaved_article
+from articles.slugs import unique_slug
 
 SHARE_LINK_DAYS = 7  # a share link's default lifetime
 SHARE_LINK_MAX_DAYS = 365
 
 
 def is_editor(user):
+    """Editors publish, schedule and edit everything: the one publish-permission check."""
     return user.has_perm("articles.publish_article")
 
 
@@ -47,8 +49,8 @@ def may_edit(user, article):
     return is_editor(user) or (article.status == Status.DRAFT and is_own(user, article))
 
 
-def plural(count, noun):
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def article_count(count):
+    return ngettext("%(count)d article", "%(count)d articles", count) % {"count": count}
 
 
 class ShareLinkForm(forms.Form):
@@ -161,11 +163,9 @@ class EditorialWorkflowMixin:
 
     @staticmethod
     def unique_author_slug(name):
-        base = slugify(name, allow_unicode=True)[:140] or "author"
-        slug, n = base, 2
-        while Author.objects.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        return unique_slug(
+            name, lambda slug: Author.objects.filter(slug=slug).exists(), max_length=140, fallback="author"
+        )
 
     # Bulk actions -------------------------------------------------------------------------
 
@@ -183,10 +183,10 @@ class EditorialWorkflowMixin:
             article.save()
             self.log_change(request, article, f"{report.format('the article')[:-1]} (bulk action).")
             changed += 1
-        self.message_user(request, report.format(plural(changed, "article")), messages.SUCCESS)
+        self.message_user(request, report.format(article_count(changed)), messages.SUCCESS)
         if refused:
             self.message_user(
-                request, f"Refused {plural(len(refused), 'article')}: {'; '.join(refused)}.", messages.WARNING
+                request, f"Refused {article_count(len(refused))}: {'; '.join(refused)}.", messages.WARNING
             )
 
     @admin.action(description="Publish selected articles now", permissions=["publish"])
@@ -252,7 +252,7 @@ class EditorialWorkflowMixin:
 
     @staticmethod
     def change_page(obj, anchor=""):
-        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]) + anchor)
+        return HttpResponseRedirect(obj.get_admin_url() + anchor)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if add or (obj is not None and self.has_change_permission(request, obj)):
@@ -345,9 +345,7 @@ class EditorialWorkflowMixin:
             self.message_user(request, f"No share link was made: {problems}", messages.ERROR)
             # Back to the article with what was typed still in the share form.
             kept = urlencode({form.add_prefix(key): form[key].data or "" for key in form.fields})
-            return HttpResponseRedirect(
-                reverse("admin:articles_article_change", args=[obj.pk]) + f"?{kept}#share-links"
-            )
+            return self.change_page(obj, f"?{kept}#share-links")
         link = PreviewLink.objects.create(
             article=obj, note=form.cleaned_data["note"], created_by=request.user, expires_at=form.expires_at()
         )

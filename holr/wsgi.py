@@ -1,4 +1,4 @@
-"""WSGI entry point: \`gunicorn holr.wsgi\`."""
+"""WSGI entry point: `gunicorn holr.wsgi`."""
 
 import os
 

@@ -7,6 +7,17 @@ from .forms import LibraryImageField
 from .models import Image
 
 
+def admin_thumbnail(image, width):
+    """A small <img> of `image` for admin lists, `width` pixels wide; "" without an image or renditions."""
+    renditions = image.renditions if image else None
+    if not renditions:
+        return ""
+    return format_html(
+        '<img src="{}" alt="" width="{}" height="{}" class="admin-thumbnail">',
+        renditions.thumbnail.url, width, round(width * image.height / image.width),
+    )
+
+
 class ImageForm(forms.ModelForm):
     class Meta:
         model = Image
@@ -50,14 +61,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="")
     def thumbnail(self, image):
-        renditions = image.renditions
-        if not renditions:
-            return "—"
-        return format_html(
-            '<img src="{}" alt="" width="80" height="{}" class="admin-thumbnail">',
-            renditions.thumbnail.url,
-            round(80 * image.height / image.width),
-        )
+        return admin_thumbnail(image, 80) or "—"
 
     class Media:
         # Click-to-place focal point (static/js/focal-point.js); the number fields stay the fallback.

@@ -58,21 +58,21 @@ def open_checked(file):
                 image.load()
         except ValidationError:
             raise
-        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning) as error:
             raise ValidationError(
                 "This image's dimensions are too large to process safely.", code="bomb"
-            )
-        except UnidentifiedImageError:
+            ) from error
+        except UnidentifiedImageError as error:
             raise ValidationError(
                 "This file is not an image Pillow can read; upload a JPEG, PNG, WebP, AVIF or GIF.",
                 code="not_an_image",
-            )
+            ) from error
         except (OSError, SyntaxError, ValueError) as error:
             raise ValidationError(
                 "This image file is damaged or incomplete (%(error)s).",
                 code="damaged",
                 params={"error": error},
-            )
+            ) from error
         finally:
             file.seek(0)
     return image_format, width, height

@@ -7,8 +7,9 @@ unpublish or delete, and every one of those rules is checked on the server.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import ngettext
 
-from editorial.workflow import is_editor, plural
+from editorial.workflow import is_editor
 
 from .models import Page
 
@@ -54,7 +55,8 @@ class PageAdmin(admin.ModelAdmin):
             page.save(update_fields=["is_published", "updated_at"])
             self.log_change(request, page, f"{verb.capitalize()} (bulk action).")
             changed += 1
-        self.message_user(request, f"{verb.capitalize()} {plural(changed, 'page')}.", messages.SUCCESS)
+        pages = ngettext("%(count)d page", "%(count)d pages", changed) % {"count": changed}
+        self.message_user(request, f"{verb.capitalize()} {pages}.", messages.SUCCESS)
 
     @admin.action(description="Publish selected pages", permissions=["publish"])
     def publish(self, request, queryset):

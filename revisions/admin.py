@@ -139,7 +139,7 @@ class ArticleHistoryMixin:
             )
             for note in notes:
                 messages.warning(request, note)
-            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+            return HttpResponseRedirect(article.get_admin_url())
         current = Revision.objects.latest_for(article.pk)
         context = self._context(
             request, article, f"Restore revision {revision.number}: {article}",

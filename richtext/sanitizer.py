@@ -100,14 +100,22 @@ def _valid_attribute(tag, attribute, value):
 
 # Every link gets rel="noopener" (the requirement is for external links; on a
 # same-site link it is harmless, and one rule is simpler to trust than a URL test).
-_cleaner = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    url_schemes=URL_SCHEMES,
-    link_rel="noopener",
-    strip_comments=True,
-    attribute_filter=_valid_attribute,
-)
+def body_cleaner(**options):
+    """The body's nh3 allow-list; `options` replace parts of it (feeds.py makes links absolute)."""
+    return nh3.Cleaner(
+        **{
+            "tags": ALLOWED_TAGS,
+            "attributes": ALLOWED_ATTRIBUTES,
+            "url_schemes": URL_SCHEMES,
+            "link_rel": "noopener",
+            "strip_comments": True,
+            "attribute_filter": _valid_attribute,
+            **options,
+        }
+    )
+
+
+_cleaner = body_cleaner()
 
 
 def figure_kind(element):

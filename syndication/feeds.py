@@ -6,7 +6,6 @@ fixed number of queries: the articles, their authors, their three tag vocabulari
 the subject for a subject's feed.
 """
 
-import nh3
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
@@ -20,10 +19,9 @@ from django.utils.translation import gettext as _
 from articles.links import absolute_url, site_host
 from articles.models import Article, Author, Section, VocabularyTag
 from articles.redirects import tag_moved
-from articles.structured_data import last_modified
 from articles.vocabularies import VOCABULARIES
 from richtext.rendering import prefetch_body_images, render_body
-from richtext.sanitizer import ALLOWED_TAGS, URL_SCHEMES
+from richtext.sanitizer import body_cleaner
 
 FEED_ITEMS = 20
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
@@ -42,14 +40,7 @@ def _absolute_href(tag, attribute, value):
 # readers see it) with site-relative links made absolute. Figures arrive rendered for
 # feeds by our own code (richtext/rendering.py): absolute JPEG <img>s, embeds as links;
 # only the stored text between them is cleaned here, so no stored <img> gets through.
-_feed_cleaner = nh3.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes={"a": {"href", "title"}, "ol": {"start"}},
-    url_schemes=URL_SCHEMES,
-    link_rel="noopener",
-    strip_comments=True,
-    attribute_filter=_absolute_href,
-)
+_feed_cleaner = body_cleaner(attributes={"a": {"href", "title"}, "ol": {"start"}}, attribute_filter=_absolute_href)
 
 
 def feed_body(article):
@@ -102,7 +93,7 @@ class ArticleAtomFeed(Atom1Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        for name, link in zip(item["author_names"], item["author_links"]):
+        for name, link in zip(item["author_names"], item["author_links"], strict=True):
             handler.startElement("author", {})
             handler.addQuickElement("name", name)
             if link:
@@ -169,7 +160,7 @@ class ArticleFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article):
-        return last_modified(article)
+        return article.last_modified
 
     def item_categories(self, article):
         return [tag.name for tag in (*article.people.all(), *article.places.all(), *article.events.all())]

@@ -113,13 +113,37 @@ STORAGE_WORK = ("_save", "_open", "exists", "listdir", "size", "delete")
 
 @pytest.mark.parametrize("where", ["local disk", "s3"])
 def test_renditions_are_made_once_on_save_and_never_on_a_request(where, request, client, monkeypatch):
-    """Pages only compute rendition URLs: no storage call (on S3, a network round trip) per request."""
+    """Saving an image writes each rendition exactly once; pages only compute rendition URLs.
+
+    No storage call (on S3, a network round trip) happens per request.
+    """
     if where == "s3":
         request.getfixturevalue("s3")
     from django.core.files.storage import default_storage
+    from django.utils.functional import empty
 
-    article = make_article(lead_image=make_image(width=1000, height=600), title="Harbour")
+    from images.renditions import FORMATS, renditions_for, widths_for
+
+    if default_storage._wrapped is empty:
+        default_storage._setup()
     storage_class = type(default_storage._wrapped)
+    saved = []
+    real_save = storage_class._save
+
+    def recording_save(storage, name, content):
+        saved.append(name)
+        return real_save(storage, name, content)
+
+    monkeypatch.setattr(storage_class, "_save", recording_save)
+    image = make_image(width=1000, height=600)
+    article = make_article(lead_image=image, title="Harbour")
+
+    renditions = renditions_for(image)
+    expected = [image.file.name, renditions.share.name] + [
+        rendition.name for sizes in (renditions.webp, renditions.jpeg, renditions.avif) for rendition in sizes
+    ]
+    assert len(expected) == 1 + 1 + len(widths_for(1000)) * len(FORMATS) == 14
+    assert sorted(saved) == sorted(expected)  # each file once, nothing else
     for method in STORAGE_WORK:
         monkeypatch.setattr(storage_class, method, lambda *a, **k: pytest.fail(f"storage touched during a page request ({a[1:]})"))
     for url in (article.get_absolute_url(), "/", article.get_absolute_url()):

@@ -195,7 +195,7 @@ def test_editor_previews_changes_to_a_published_article(client, role):
 
 
 def test_staff_preview_an_unpublished_article_at_its_url(client, contributor, draft):
-    """Any staff member may read an unpublished article at its address, marked as a preview."""
+    """Staff with the article view permission read an unpublished article at its address, marked as a preview."""
     client.force_login(contributor)
 
     response = client.get(draft.get_absolute_url())
@@ -207,11 +207,39 @@ def test_staff_preview_an_unpublished_article_at_its_url(client, contributor, dr
     assert client.get(draft.get_absolute_url()).status_code == 404
 
 
+def test_staff_without_the_article_view_permission_cannot_read_drafts(client):
+    """`is_staff` alone is not enough: the draft, and its old address, are 404 as for a reader."""
+    article = make_article(slug="was-live")
+    article.slug, article.status = "back-to-draft", Status.DRAFT
+    article.save()  # leaves a redirect from the published address it had
+    old_address = reverse("articles:detail", kwargs={"slug": "was-live"})
+
+    client.force_login(make_user("clerk"))  # staff, in no group and with no permission
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert client.get(old_address).status_code == 404
+
+    client.force_login(make_user("desk", "Contributor"))  # has articles.view_article
+    assert client.get(article.get_absolute_url()).status_code == 200
+    response = client.get(old_address)
+    assert (response.status_code, response["Location"]) == (301, article.get_absolute_url())
+
+
+def test_staff_without_article_permissions_cannot_preview_in_the_admin(client, draft):
+    """The admin's Preview of a form needs the add or change permission, not just `is_staff`."""
+    client.force_login(make_user("clerk"))
+
+    add = client.post(reverse("admin:articles_article_preview_add"), article_data(title="Leak"))
+    change = client.post(preview_url(draft), article_data(title="Leak", slug=draft.slug))
+
+    assert (add.status_code, change.status_code) == (403, 403)
+    assert "Carla" not in change.content.decode()
+
+
 # Share links ------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("role", ["Editor", "superuser"])
-def test_editor_makes_a_share_link_that_lasts_seven_days_by_default(client, draft, role):
+def test_editor_makes_a_share_link_on_site_url_lasting_seven_days_by_default(client, draft, role, settings):
     editor = make_user("boss", role)
     client.force_login(editor)
     page = client.get(change_url(draft))
@@ -226,8 +254,11 @@ def test_editor_makes_a_share_link_that_lasts_seven_days_by_default(client, draf
     assert (link.article, link.note, link.created_by) == (draft, "Fact-check, Anna", editor)
     assert timezone.localtime(link.expires_at).date() == default_day
     assert timezone.localtime(link.expires_at).strftime("%H:%M:%S") == "23:59:59"
+    settings.SITE_URL = "https://magazine.example"
     html = client.get(change_url(draft)).content.decode()
-    assert f"http://testserver{link.get_absolute_url()}" in html
+    # Built on SITE_URL (articles/links.py), never on the Host the editor happened to use.
+    assert f'value="https://magazine.example{link.get_absolute_url()}"' in html
+    assert "testserver" not in html
     assert "Fact-check, Anna" in html
 
 

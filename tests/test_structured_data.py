@@ -9,12 +9,15 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image as PILImage
 
 from articles.structured_data import LOGO
+from resilience.middleware import service_unavailable
+from resilience.views import server_error
 from tests.builders import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -288,13 +291,12 @@ def test_share_cards_cost_no_queries(client, story, path, django_assert_num_quer
         assert "share-card.png" in client.get(path).content.decode()
 
 
-def test_social_and_structured_data_cost_no_queries(client, story):
-    """The article page stays within its budget: cards and JSON-LD reuse what the view loaded."""
+def test_social_and_structured_data_cost_no_queries(client, story, django_assert_num_queries):
+    """Cards and JSON-LD reuse what the view loaded: the article page keeps its 6 queries (test_views.py)."""
     url = story.get_absolute_url()
     client.get(url)
-    with CaptureQueriesContext(connection) as context:
+    with django_assert_num_queries(6):
         client.get(url)
-    assert len(context.captured_queries) <= 6  # the article page budget, related stories included
 
 
 def canonical(page):
@@ -342,3 +344,19 @@ def test_lead_image_is_a_picture_with_avif_webp_and_a_high_priority_jpeg(client,
     assert img["src"].endswith(".jpg") and img["srcset"] == renditions.jpeg_srcset
     assert (img["width"], img["height"]) == ("1000", "600")
     assert img["fetchpriority"] == "high" and "loading" not in img
+
+
+@pytest.mark.parametrize("code, tag", [("en-gb", "en-GB"), ("fr-ca", "fr-CA")])
+def test_page_language_comes_from_language_code(client, settings, story, code, tag):
+    """<html lang> on pages, the 500 and the 503 pages, and JSON-LD inLanguage all follow LANGUAGE_CODE."""
+    settings.LANGUAGE_CODE = code
+    page = client.get(story.get_absolute_url()).content.decode()
+    error_pages = [server_error(RequestFactory().get("/")), service_unavailable()]
+
+    assert page.startswith(f'<!doctype html>\n<html lang="{code}">')
+    for response in error_pages:
+        assert response.content.decode().startswith(f'<!doctype html>\n<html lang="{code}">')
+    parser = HeadParser()
+    parser.feed(page)
+    assert graph(parser)["NewsArticle"]["inLanguage"] == tag
+    assert graph(read(client, reverse("articles:home")))["WebSite"]["inLanguage"] == tag

@@ -1,10 +1,13 @@
 """Editors fix tags: merge typos into the right tag, rename safely; old tag addresses 301."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.urls import reverse
+from django.utils import timezone
 
-from articles.models import Article, Person, Place, TagRedirect
+from articles.models import Article, Person, Place, Status, TagRedirect
 from holr.signals import content_changed
 from editorial.tag_merging import merge_tags
 from articles.vocabularies import VOCABULARIES
@@ -73,6 +76,8 @@ def test_editor_merges_typos_into_the_kept_tag(editor, typo):
     response = merge_post(editor, tags, keep=typo["keep"])
 
     assert confirm.status_code == 200 and "Keep this one" in confirm.content.decode()
+    assert "V. Putin (1 article)" in confirm.content.decode()  # ngettext, not a hand-rolled plural
+    assert "Vladimir Putin (2 articles)" in confirm.content.decode()
     assert response.status_code == 302
     assert people(typo["right"]) == people(typo["both"]) == people(typo["wrong"]) == ["Vladimir Putin"]
     assert list(Person.objects.values_list("name", flat=True)) == ["Vladimir Putin"]
@@ -188,6 +193,28 @@ def test_renaming_back_makes_no_cycle(client):
     assert client.get(tag_url("kyiv", "places")).status_code == 200
     assert client.get(tag_url("kiev", "places"))["Location"] == tag_url("kyiv", "places")
     assert list(TagRedirect.objects.values_list("old_slug", flat=True)) == ["kiev"]
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, "scheduled"])
+def test_a_renamed_tag_known_only_from_unpublished_work_does_not_leak_its_new_name(client, status):
+    """Old addresses of the tag and of its feeds are 404, as the tag page itself is, until it is published."""
+    if status == "scheduled":
+        article = make_article(people=["Code Name"], published_at=timezone.now() + timedelta(days=1))
+    else:
+        article = make_article(people=["Code Name"], status=status)
+    tag = Person.objects.get()
+    tag.name, tag.slug = "Real Name", "real-name"
+    tag.save()
+    old_feed = reverse("articles:tag-feed", kwargs={"vocabulary": "people", "slug": "code-name"})
+
+    assert client.get(tag_url("code-name")).status_code == 404
+    assert client.get(old_feed).status_code == 404
+
+    Article.objects.filter(pk=article.pk).update(status=Status.PUBLISHED, published_at=timezone.now())
+    assert client.get(tag_url("code-name"))["Location"] == tag_url("real-name")
+    assert client.get(old_feed)["Location"] == reverse(
+        "articles:tag-feed", kwargs={"vocabulary": "people", "slug": "real-name"}
+    )
 
 
 def test_rename_sends_content_changed():

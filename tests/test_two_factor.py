@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 PASSWORD = "a-long-test-password"
 pytestmark = pytest.mark.django_db
+FROZEN = 1_700_000_025  # 15 s into a 30-second TOTP step
 
 
 def totp(secret, at=None):
@@ -36,14 +37,24 @@ def sign_in(username="editor"):
     return client
 
 
-def enrol(client):
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """The clock stopped mid-step: the current code cannot change between two lines of a test.
+
+    django-otp reads `time.time()` when it checks a code; the throttle reads `timezone.now()`.
+    """
+    monkeypatch.setattr(time, "time", lambda: FROZEN)
+    return FROZEN
+
+
+def enrol(client, at=None):
     """Set up an authenticator the way a person does: read the key off the page, type a code."""
     page = client.get(reverse("security:two-factor-enrol"))
     assert page.status_code == 200
     html = page.content.decode()
     assert 'src="data:image/svg+xml;base64,' in html  # the QR code to scan
     secret = re.search(r'<code class="two-factor__secret">([A-Z2-7]+)</code>', html).group(1)
-    response = client.post(reverse("security:two-factor-enrol"), {"token": totp(secret)})
+    response = client.post(reverse("security:two-factor-enrol"), {"token": totp(secret, at=at)})
     return secret, response
 
 
@@ -89,12 +100,32 @@ def test_after_enrolment_a_password_alone_does_not_open_the_admin(editor):
     assert client.get(reverse("admin:password_change")).status_code == 200
 
 
-def test_a_used_code_cannot_be_replayed(editor):
-    secret, _ = enrol(sign_in())
+def test_a_used_code_cannot_be_replayed(editor, frozen_clock):
+    secret, _ = enrol(sign_in(), at=frozen_clock)
     client = sign_in()
-    code = totp(secret)  # the one enrolment just used
-    response = client.post(reverse("security:two-factor-verify"), {"token": code})
-    assert "That code is not right" in response.content.decode()
+
+    replayed = client.post(reverse("security:two-factor-verify"), {"token": totp(secret, at=frozen_clock)})
+    assert replayed.status_code == 200
+    assert "That code is not right" in replayed.content.decode()
+
+    TOTPDevice.objects.filter(user=editor).update(throttling_failure_count=0)  # the wrong code's 1 s wait
+    fresh = client.post(reverse("security:two-factor-verify"), {"token": totp(secret, at=frozen_clock + 30)})
+    assert fresh.status_code == 302
+
+
+def test_the_code_page_signs_out_with_a_post_form(editor):
+    """Django 5 signs out on POST only: the code page's "sign out" is a form, and it works."""
+    enrol(sign_in())
+    client = sign_in()
+    page = client.get(reverse("security:two-factor-verify")).content.decode()
+
+    form = re.search(r'<form method="post" action="([^"]+)"[^>]*id="two-factor-signout">(.*?)</form>', page, re.S)
+    assert form is not None and form.group(1) == reverse("admin:logout")
+    assert 'name="csrfmiddlewaretoken"' in form.group(2)
+    assert f'href="{reverse("admin:logout")}"' not in page
+    assert client.post(form.group(1)).status_code == 200
+    response = client.get(reverse("security:two-factor-verify"))
+    assert response.status_code == 302 and response.url.startswith(reverse("admin:login"))
 
 
 def test_verification_never_redirects_off_site(editor):

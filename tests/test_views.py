@@ -128,7 +128,8 @@ def test_article_page_shows_everything_a_reader_needs(client):
     assert "<h1 class=\"article__title\">Putin hosts Xi in Moscow</h1>" in content
     assert "A state visit days after the ICC warrant." in content
     assert ">Mira Patel</a> and <a" in content and ">Jonas Berg</a>" in content
-    assert f'datetime="{article.published_at.isoformat()}"' in content
+    # To the second: HTML allows at most three fraction digits (issue 13, defect 6).
+    assert f'datetime="{timezone.localtime(article.published_at).isoformat(timespec="seconds")}"' in content
     assert "3 min read" in content
     assert "The two leaders before their talks." in content
     assert "Reuters Institute Digital News Report" in content

@@ -26,8 +26,3 @@ def share_image(article):
     renditions = article.lead_image.renditions if article.lead_image else None
     return replace(renditions.share, url=absolute_url(renditions.share.url)) if renditions else None
 
-
-@register.simple_tag
-def last_modified(article):
-    """When the article last changed for readers: its edit time, or its publication if later."""
-    return structured_data.last_modified(article)

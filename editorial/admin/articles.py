@@ -6,15 +6,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 from taggit.models import Tag
 
+from articles.models import Article, ArticleAuthor, ArticleNote, Author, Event, Person, Place, Section
+from articles.pagination import ArticlePaginator
+from editorial.workflow import EditorialWorkflowMixin, is_editor
+from images.admin import admin_thumbnail
 from revisions.admin import ArticleHistoryMixin
-
 
 from .filters import tag_filter
 from .forms import ArticleAdminForm
-from articles.models import Article, ArticleAuthor, ArticleNote, Author, Event, Person, Place, Section
-from articles.pagination import ArticlePaginator
 from .tag_editing import TagEditingMixin, TagSuggestMixin
-from editorial.workflow import EditorialWorkflowMixin, is_editor
 
 admin.site.unregister(Tag)  # HOLR's tags live in its three vocabularies
 
@@ -123,14 +123,7 @@ class ArticleAdmin(EditorialWorkflowMixin, ArticleHistoryMixin, TagSuggestMixin,
 
     @admin.display(description="Image")
     def thumbnail(self, article):
-        renditions = article.lead_image.renditions if article.lead_image else None
-        if not renditions:
-            return ""
-        return format_html(
-            '<img src="{}" alt="" width="64" height="{}" class="admin-thumbnail">',
-            renditions.thumbnail.url,
-            round(64 * article.lead_image.height / article.lead_image.width),
-        )
+        return admin_thumbnail(article.lead_image, 64)
 
     @admin.display(description="Preview")
     def lead_image_preview(self, article):

@@ -15,9 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse_lazy
 from taggit.forms import TagWidget
 
-from editorial.tag_merging import merge_tags
 from articles.vocabularies import VOCABULARIES
-from editorial.workflow import is_editor
+from editorial.tag_merging import merge_tags
+from editorial.workflow import article_count, is_editor
 
 SUGGESTIONS = 10
 MAX_QUERY = 100
@@ -71,7 +71,7 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["keep"].queryset = tags
         self.fields["keep"].label_from_instance = (
-            lambda tag: f"{tag.name} ({tag.article_count} article{'' if tag.article_count == 1 else 's'})"
+            lambda tag: f"{tag.name} ({article_count(tag.article_count)})"
         )
 
 
@@ -103,8 +103,8 @@ class TagEditingMixin:
             self.log_change(request, keep, f"Merged {', '.join(tag.name for tag in others)} into it.")
             self.message_user(
                 request,
-                f"Merged {len(others)} into “{keep.name}”; {len(articles)} "
-                f"article{'s' if len(articles) != 1 else ''} re-tagged. The old addresses now lead to it.",
+                f"Merged {len(others)} into “{keep.name}”; {article_count(len(articles))} re-tagged. "
+                "The old addresses now lead to it.",
                 messages.SUCCESS,
             )
             return None

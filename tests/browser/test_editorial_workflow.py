@@ -41,7 +41,10 @@ def saved_message(browser):
 
 
 @pytest.mark.browser
-def test_contributor_submits_editor_previews_schedules_and_shares(browser, fresh_browser, live_server):
+def test_contributor_submits_editor_previews_schedules_and_shares(
+    browser, fresh_browser, live_server, settings
+):
+    settings.SITE_URL = live_server.url  # share links are built on SITE_URL, the public address
     make_user("carla", "Contributor", author=True, password=PASSWORD)
     make_user("edith", "Editor", password=PASSWORD)
     wait = WebDriverWait(browser, 15)

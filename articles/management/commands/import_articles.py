@@ -133,7 +133,9 @@ class Command(BaseCommand):
             with command_progress(self, "Importing", len(articles), verbosity=verbosity, unit="articles") as progress:
                 outcomes = import_all(articles, metadata, progress)
         except WriteFailed as failure:
-            raise CommandError(f"{failure.path}: could not be stored ({failure.error}). Nothing was imported.")
+            raise CommandError(
+                f"{failure.path}: could not be stored ({failure.error}). Nothing was imported."
+            ) from failure
         self.report(outcomes, options["verbosity"])
 
     def report(self, outcomes, verbosity):
@@ -188,8 +190,10 @@ def read_metadata(files, options):
 def check_slug(slug):
     try:
         validate_unicode_slug(slug)
-    except ValidationError:
-        raise CommandError(f"--slug {slug!r} is not a slug: use letters, numbers, hyphens and underscores.")
+    except ValidationError as error:
+        raise CommandError(
+            f"--slug {slug!r} is not a slug: use letters, numbers, hyphens and underscores."
+        ) from error
     if len(slug) > SLUG_MAX_CHARS:
         raise CommandError(f"--slug is {len(slug)} characters; the limit is {SLUG_MAX_CHARS}.")
 
@@ -227,7 +231,7 @@ def check_image_file(path):
             try:
                 open_checked(File(handle, name=path.name))
             except ValidationError as error:
-                raise FileProblem(" ".join(error.messages))
+                raise FileProblem(" ".join(error.messages)) from error
 
 
 # Writing ------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ def orbits(canvas, rng, colours):
             draw.ellipse((cx - r, cy - r, cx + r, cy + r), outline=rgba(line, 70), width=2 * SCALE)
 
     layer(canvas, rings)
-    for (x, y), colour, alpha in zip(centres, (first, second), (235, 200)):
+    for (x, y), colour, alpha in zip(centres, (first, second), (235, 200), strict=True):
         layer(canvas, lambda draw: disc(draw, x, y, radius, rgba(colour, alpha)))
 
 

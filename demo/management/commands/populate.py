@@ -16,10 +16,9 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import slugify
 
 from articles.models import Article, ArticleAuthor, Author, Section, Status
-from richtext.sanitizer import sanitize_html
+from articles.slugs import unique_slug
 from articles.vocabularies import VOCABULARIES
 from demo import stories as demo
 from demo.management.commands.load_demo import paint
@@ -27,6 +26,7 @@ from demo.synthetic import SECTION_WEIGHTS, SECTIONS, Archive
 from holr.progress import command_progress
 from holr.signals import content_changed
 from images.models import Image
+from richtext.sanitizer import sanitize_html
 
 YEARS = 10
 # Shares of articles that are not (yet) public: drafts, in review, scheduled for later.
@@ -133,7 +133,8 @@ class Command(BaseCommand):
         names = archive.author_names(count)
         slugs = unique_slugs(names)
         return Author.objects.bulk_create(
-            Author(name=name, slug=slug, bio=f"{name} writes for the magazine.") for name, slug in zip(names, slugs)
+            Author(name=name, slug=slug, bio=f"{name} writes for the magazine.")
+            for name, slug in zip(names, slugs, strict=True)
         )
 
     def make_tags(self, archive):
@@ -141,7 +142,9 @@ class Command(BaseCommand):
         for key, names in archive.tag_names().items():
             model = VOCABULARIES[key].model
             slugs = unique_slugs(names)
-            tags[key] = model.objects.bulk_create(model(name=name, slug=slug) for name, slug in zip(names, slugs))
+            tags[key] = model.objects.bulk_create(
+                model(name=name, slug=slug) for name, slug in zip(names, slugs, strict=True)
+            )
             self.progress(f"{len(names)} {key}")
         return tags
 
@@ -151,7 +154,7 @@ class Command(BaseCommand):
         seconds_before = sorted((rng.randrange(span) for _ in range(count)), reverse=True)
         # A few staff writers have most bylines; guest authors have a handful.
         author_weights = [1 / (rank + 2) for rank in range(len(authors))]
-        how_many, how_many_weights = zip(*AUTHORS_PER_ARTICLE)
+        how_many, how_many_weights = zip(*AUTHORS_PER_ARTICLE, strict=True)
         used_slugs = set()
         through = {key: VOCABULARIES[key].model.tagged_articles.rel.related_model for key in VOCABULARIES}
         for start in range(0, count, batch_size):
@@ -196,13 +199,13 @@ class Command(BaseCommand):
             batch = Article.objects.bulk_create(batch)
             ArticleAuthor.objects.bulk_create(
                 ArticleAuthor(article=article, author=author, position=position)
-                for article, (byline, _) in zip(batch, links)
+                for article, (byline, _) in zip(batch, links, strict=True)
                 for position, author in enumerate(byline)
             )
             for key, model in through.items():
                 model.objects.bulk_create(
                     model(content_object=article, tag=tag)
-                    for article, (_, chosen) in zip(batch, links)
+                    for article, (_, chosen) in zip(batch, links, strict=True)
                     for tag in chosen[key]
                 )
             progress(len(batch))
@@ -219,9 +222,6 @@ def unique_slugs(names):
 
 def next_unique_slug(text, used):
     """The slug Article.save() would give `text` if the slugs in `used` were taken: base, base-2, …"""
-    base = slugify(text, allow_unicode=True)[:190] or "article"
-    slug, n = base, 2
-    while slug in used:
-        slug, n = f"{base}-{n}", n + 1
+    slug = unique_slug(text, used.__contains__)
     used.add(slug)
     return slug

@@ -1,5 +1,6 @@
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from holr.progress import command_progress
 from images.models import Image
@@ -32,4 +33,5 @@ class Command(BaseCommand):
                 done += 1
                 if verbosity:
                     self.stdout.write(f"made the renditions of image {image.pk}")
-        self.stdout.write(self.style.SUCCESS(f"{done} image{'s' if done != 1 else ''} done."))
+        done_message = ngettext("%(count)d image done.", "%(count)d images done.", done) % {"count": done}
+        self.stdout.write(self.style.SUCCESS(done_message))

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils.translation import ngettext
 
 from articles.models import Article
 from holr.progress import command_progress
@@ -16,4 +17,7 @@ class Command(BaseCommand):
         total = indexable(Article.objects).count()
         with command_progress(self, "Indexing", total, verbosity=verbosity, unit="articles") as progress:
             count = rebuild_index(progress)
-        self.stdout.write(f"Indexed {count} published article{'s' if count != 1 else ''}.")
+        self.stdout.write(
+            ngettext("Indexed %(count)d published article.", "Indexed %(count)d published articles.", count)
+            % {"count": count}
+        )
