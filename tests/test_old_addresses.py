@@ -59,7 +59,8 @@ def test_live_pages_win_over_old_paths(client):
 
 
 def test_old_addresses_cost_one_query_after_a_404_and_none_otherwise(client, django_assert_num_queries):
-    with django_assert_num_queries(3) as captured:  # the 404 page's own two, and one lookup
+    client.get("/warm/the/masthead/and/footer/")  # the 404 page's own, made once per content version
+    with django_assert_num_queries(1) as captured:  # then only the lookup
         assert client.get("/no/such/page/").status_code == 404
     assert sum("articles_pathredirect" in query["sql"] for query in captured.captured_queries) == 1
     story = make_article()

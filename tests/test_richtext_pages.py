@@ -198,9 +198,9 @@ def test_json_ld_lists_the_lead_image_then_the_inline_images(client, story, phot
     graph = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     article = next(node for node in graph["@graph"] if node["@type"] == "NewsArticle")
     assert [image["caption"] for image in article["image"]] == [
-        "Lead", "Lead", "Crowds in Red Square", "The Kremlin at dusk", "A guard of honour",
-    ]
-    assert article["image"][2]["creditText"] == "Anna Petrova"
+        "Lead", "Lead", "Lead", "Lead", "Crowds in Red Square", "The Kremlin at dusk", "A guard of honour",
+    ]  # the lead image's share, 4:3 and 1:1 crops and full frame, then the story's own images
+    assert article["image"][4]["creditText"] == "Anna Petrova"
 
 
 def test_captions_and_pull_quotes_are_searchable(client, story):
