@@ -271,7 +271,9 @@ def main():
 
 
 def report(options, database, f, editor, stored, server_log):
-    ms = lambda us: f"{us / 1000:.1f} ms"  # noqa: E731
+    def ms(us):
+        return f"{us / 1000:.1f} ms"
+
     seconds = f["duration_us"] / 1e6
     socket_errors = f["connect_errors"] + f["read_errors"] + f["write_errors"] + f["timeouts"]
     tracebacks = server_log.count("Traceback")

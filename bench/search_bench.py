@@ -19,24 +19,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, setup_test_environment
+from django.utils import timezone
 
-from articles.models import Article, Person, Place, Status, TaggedPerson, TaggedPlace  # noqa: E402
-from search.documents import rebuild_index  # noqa: E402
+from articles.models import Article, Person, Place, Status, TaggedPerson, TaggedPlace
+from search.documents import rebuild_index
 
-WORDS = (
-    "harbour glacier election summit market river council budget museum treaty border energy "
-    "pipeline housing festival court verdict strike railway drought harvest vaccine satellite "
-    "archive orchestra novel painting referendum ministry parliament coalition protest ceasefire"
-).split()
+WORDS = ["harbour", "glacier", "election", "summit", "market", "river", "council", "budget", "museum", "treaty", "border", "energy", "pipeline", "housing", "festival", "court", "verdict", "strike", "railway", "drought", "harvest", "vaccine", "satellite", "archive", "orchestra", "novel", "painting", "referendum", "ministry", "parliament", "coalition", "protest", "ceasefire"]
 PEOPLE = ["Vladimir Putin", "Xi Jinping", "Angela Merkel", "Anne Hidalgo", "Lise Meitner", "Otto Hahn"]
 PLACES = ["Moscow", "Beijing", "Paris", "Zürich", "Lisbon", "Vienna", "Berlin"]
 QUERIES = ["glacier", "putin", "harbour election", '"energy pipeline"', "zürich", "nothingmatcheshere"]

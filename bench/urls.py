@@ -9,7 +9,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
 
-from holr.urls import handler500, urlpatterns as site_urlpatterns  # noqa: F401
+from holr.urls import handler500  # noqa: F401
+from holr.urls import urlpatterns as site_urlpatterns
 
 FLOOR_SIZE = 20 * 1024
 _PARAGRAPH = b"<p>HOLR floor page: the same twenty kilobytes on every request.</p>\n"

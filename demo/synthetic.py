@@ -21,35 +21,12 @@ TAGS_PER_ARTICLE = {"people": (2, 8), "places": (1, 5), "events": (0, 3)}
 # How the N/5 distinct tags split between the vocabularies.
 TAG_SHARE = {"people": 0.5, "places": 0.3, "events": 0.2}
 
-FIRST_NAMES = """
-Aiko Alexei Amara Anders Ana Andrzej Anna Ayesha Beatriz Bilal Boris Carmen Chen Chiara
-Daniel Dmitri Elena Emeka Emma Fatima Felipe Gabriel Grace Hana Hassan Helena Ibrahim
-Ingrid Ivan Jamal Javier Jin Joao Jonas Julia Kamala Karim Katarzyna Kenji Kofi Lars Leila
-Li Lucia Luis Maria Marek Mariam Mei Mikhail Min-jun Mohammed Nadia Naledi Nikolai Nora
-Olga Omar Oksana Pablo Pedro Priya Rafael Rania Ravi Rosa Ruth Sakura Samir Sara Sergei
-Sofia Svetlana Tariq Thabo Tomasz Valentina Viktor Wei Xi Yasmin Yuki Yusuf Zainab Zhang
-""".split()
+FIRST_NAMES = ["Aiko", "Alexei", "Amara", "Anders", "Ana", "Andrzej", "Anna", "Ayesha", "Beatriz", "Bilal", "Boris", "Carmen", "Chen", "Chiara", "Daniel", "Dmitri", "Elena", "Emeka", "Emma", "Fatima", "Felipe", "Gabriel", "Grace", "Hana", "Hassan", "Helena", "Ibrahim", "Ingrid", "Ivan", "Jamal", "Javier", "Jin", "Joao", "Jonas", "Julia", "Kamala", "Karim", "Katarzyna", "Kenji", "Kofi", "Lars", "Leila", "Li", "Lucia", "Luis", "Maria", "Marek", "Mariam", "Mei", "Mikhail", "Min-jun", "Mohammed", "Nadia", "Naledi", "Nikolai", "Nora", "Olga", "Omar", "Oksana", "Pablo", "Pedro", "Priya", "Rafael", "Rania", "Ravi", "Rosa", "Ruth", "Sakura", "Samir", "Sara", "Sergei", "Sofia", "Svetlana", "Tariq", "Thabo", "Tomasz", "Valentina", "Viktor", "Wei", "Xi", "Yasmin", "Yuki", "Yusuf", "Zainab", "Zhang"]
 
-LAST_NAMES = """
-Abe Achterberg Adeyemi Aliyev Almeida Andersen Baker Banerjee Barros Becker Bianchi
-Borisov Castillo Chaudhry Chen Costa Dalton Demir Dubois Eriksen Fernandes Fischer
-Garcia Gomez Grant Haddad Hansen Hashemi Hoffmann Horvat Ibrahim Ivanov Jansen Kaminski
-Kang Kapoor Keller Khan Kim Kowalski Kozlov Kuznetsov Laurent Lebedev Lee Lindqvist Liu
-Lopez Marsh Martin Mendes Meyer Mishra Moreau Morozov Mwangi Nakamura Nguyen Novak
-Novikov Nowak Okafor Okonkwo Olsen Orlov Park Patel Pavlov Petrova Popescu Quinn Rahman
-Reyes Rossi Sato Schmidt Schneider Shevchenko Silva Sokolov Suzuki Tanaka Tkachenko
-Torres Vasquez Volkov Wagner Wang Weber Wojcik Wu Yamamoto Yilmaz Zhou Zielinski
-""".split()
+LAST_NAMES = ["Abe", "Achterberg", "Adeyemi", "Aliyev", "Almeida", "Andersen", "Baker", "Banerjee", "Barros", "Becker", "Bianchi", "Borisov", "Castillo", "Chaudhry", "Chen", "Costa", "Dalton", "Demir", "Dubois", "Eriksen", "Fernandes", "Fischer", "Garcia", "Gomez", "Grant", "Haddad", "Hansen", "Hashemi", "Hoffmann", "Horvat", "Ibrahim", "Ivanov", "Jansen", "Kaminski", "Kang", "Kapoor", "Keller", "Khan", "Kim", "Kowalski", "Kozlov", "Kuznetsov", "Laurent", "Lebedev", "Lee", "Lindqvist", "Liu", "Lopez", "Marsh", "Martin", "Mendes", "Meyer", "Mishra", "Moreau", "Morozov", "Mwangi", "Nakamura", "Nguyen", "Novak", "Novikov", "Nowak", "Okafor", "Okonkwo", "Olsen", "Orlov", "Park", "Patel", "Pavlov", "Petrova", "Popescu", "Quinn", "Rahman", "Reyes", "Rossi", "Sato", "Schmidt", "Schneider", "Shevchenko", "Silva", "Sokolov", "Suzuki", "Tanaka", "Tkachenko", "Torres", "Vasquez", "Volkov", "Wagner", "Wang", "Weber", "Wojcik", "Wu", "Yamamoto", "Yilmaz", "Zhou", "Zielinski"]
 
-PLACE_ROOTS = """
-Alder Amber Ash Bel Black Bran Brook Cas Cedar Clear Cold Cor Dal Dun East Elm Fair Fern
-Glen Gold Gran Green Hal Hart Haven High Iron Kes Kings Lake Lan Long Mar Mead Mill Mor
-Nor Oak Pine Port Red Ris Rock Rose Sal Sand Silver Stan Stone Sun Tal Thorn Val West
-White Wil Wind Wolf Yar Zel
-""".split()
-PLACE_SUFFIXES = """
-bury burg field ford grad haven holm mouth pol ridge stad ton vale ville wick abad
-""".split()
+PLACE_ROOTS = ["Alder", "Amber", "Ash", "Bel", "Black", "Bran", "Brook", "Cas", "Cedar", "Clear", "Cold", "Cor", "Dal", "Dun", "East", "Elm", "Fair", "Fern", "Glen", "Gold", "Gran", "Green", "Hal", "Hart", "Haven", "High", "Iron", "Kes", "Kings", "Lake", "Lan", "Long", "Mar", "Mead", "Mill", "Mor", "Nor", "Oak", "Pine", "Port", "Red", "Ris", "Rock", "Rose", "Sal", "Sand", "Silver", "Stan", "Stone", "Sun", "Tal", "Thorn", "Val", "West", "White", "Wil", "Wind", "Wolf", "Yar", "Zel"]
+PLACE_SUFFIXES = ["bury", "burg", "field", "ford", "grad", "haven", "holm", "mouth", "pol", "ridge", "stad", "ton", "vale", "ville", "wick", "abad"]
 PLACE_KINDS = ["", "", "", "", "Port ", "Lake ", "Mount ", "New ", "Upper ", "North "]
 
 EVENT_KINDS = """
@@ -64,39 +41,10 @@ SECTIONS = (
 )
 SECTION_WEIGHTS = (30, 22, 14, 10, 9, 7, 5, 3)
 
-VERBS = """
-meets warns backs rejects signs visits praises criticises defends questions announces
-opposes welcomes answers challenges resigns-over confirms denies
-""".split()
-SUBJECTS = """
-talks reform deal plan vote budget crisis inquiry treaty law strike ruling election
-sanctions merger tariff programme report ceasefire protest
-""".split()
+VERBS = ["meets", "warns", "backs", "rejects", "signs", "visits", "praises", "criticises", "defends", "questions", "announces", "opposes", "welcomes", "answers", "challenges", "resigns-over", "confirms", "denies"]
+SUBJECTS = ["talks", "reform", "deal", "plan", "vote", "budget", "crisis", "inquiry", "treaty", "law", "strike", "ruling", "election", "sanctions", "merger", "tariff", "programme", "report", "ceasefire", "protest"]
 
-WORDS = """
-the of and to in a is that for it as was with be by on not he this are or his from at
-which but have an they you were her she there been one all we their has would when if
-so no will more can who what said up out about into than them only other new some could
-time these two may then first any like over such our also most even made after many
-before must through back years where much your way well down should because each just
-those people how too little state good very make world still own see men work long get
-here between both life being under never day same another know while last might us
-great old year off come since against go came right used take three states himself few
-house use during without again place american around however home small found thought
-went say part once general high upon school every does got united left number course
-war until always away something fact though water less public put think almost hand
-enough far took head yet government system better set told nothing night end why called
-didnt eyes find going look asked later knew point next city business give group toward
-young days let room president side social given present several order national possible
-rather second face per among form important often things looking early white case john
-become large big need four within felt children along saw best church ever least power
-development light seemed family interest want members mind country area others done
-turned although open god service certain kind problem began different door thus help
-means sense whole matter perhaps itself york times law human line above name example
-action company hands local show whether five history gave today either act feet across
-taken past quite anything having seen death experience body word half really week
-minister talks border ministry officials market prices court election council reform
-""".split()
+WORDS = ["the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with", "be", "by", "on", "not", "he", "this", "are", "or", "his", "from", "at", "which", "but", "have", "an", "they", "you", "were", "her", "she", "there", "been", "one", "all", "we", "their", "has", "would", "when", "if", "so", "no", "will", "more", "can", "who", "what", "said", "up", "out", "about", "into", "than", "them", "only", "other", "new", "some", "could", "time", "these", "two", "may", "then", "first", "any", "like", "over", "such", "our", "also", "most", "even", "made", "after", "many", "before", "must", "through", "back", "years", "where", "much", "your", "way", "well", "down", "should", "because", "each", "just", "those", "people", "how", "too", "little", "state", "good", "very", "make", "world", "still", "own", "see", "men", "work", "long", "get", "here", "between", "both", "life", "being", "under", "never", "day", "same", "another", "know", "while", "last", "might", "us", "great", "old", "year", "off", "come", "since", "against", "go", "came", "right", "used", "take", "three", "states", "himself", "few", "house", "use", "during", "without", "again", "place", "american", "around", "however", "home", "small", "found", "thought", "went", "say", "part", "once", "general", "high", "upon", "school", "every", "does", "got", "united", "left", "number", "course", "war", "until", "always", "away", "something", "fact", "though", "water", "less", "public", "put", "think", "almost", "hand", "enough", "far", "took", "head", "yet", "government", "system", "better", "set", "told", "nothing", "night", "end", "why", "called", "didnt", "eyes", "find", "going", "look", "asked", "later", "knew", "point", "next", "city", "business", "give", "group", "toward", "young", "days", "let", "room", "president", "side", "social", "given", "present", "several", "order", "national", "possible", "rather", "second", "face", "per", "among", "form", "important", "often", "things", "looking", "early", "white", "case", "john", "become", "large", "big", "need", "four", "within", "felt", "children", "along", "saw", "best", "church", "ever", "least", "power", "development", "light", "seemed", "family", "interest", "want", "members", "mind", "country", "area", "others", "done", "turned", "although", "open", "god", "service", "certain", "kind", "problem", "began", "different", "door", "thus", "help", "means", "sense", "whole", "matter", "perhaps", "itself", "york", "times", "law", "human", "line", "above", "name", "example", "action", "company", "hands", "local", "show", "whether", "five", "history", "gave", "today", "either", "act", "feet", "across", "taken", "past", "quite", "anything", "having", "seen", "death", "experience", "body", "word", "half", "really", "week", "minister", "talks", "border", "ministry", "officials", "market", "prices", "court", "election", "council", "reform"]
 
 
 def zipf_cumulative_weights(count):

@@ -27,9 +27,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 
 from articles.models import ArticleAuthor, Author, PreviewLink, Status
+from articles.slugs import unique_slug
 
 from .previews import preview_response, unsaved_article
-from articles.slugs import unique_slug
 
 SHARE_LINK_DAYS = 7  # a share link's default lifetime
 SHARE_LINK_MAX_DAYS = 365

@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 def require_secret_key():
     """Refuse to serve without a secret key: fail at boot, not at the first request."""
     try:
-        settings.SECRET_KEY  # Django raises when it is empty
+        _ = settings.SECRET_KEY  # Django raises when it is empty
     except ImproperlyConfigured:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off "

@@ -24,8 +24,7 @@ import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -269,7 +268,7 @@ def _row():
 def _aware(moment):
     # SQLite hands back naive UTC datetimes where PostgreSQL gives aware ones.
     if moment is not None and timezone.is_naive(moment):
-        return timezone.make_aware(moment, dt_timezone.utc)
+        return timezone.make_aware(moment, UTC)
     return moment
 
 

@@ -1,8 +1,8 @@
 import logging
 import sys
 
-from django.db import DatabaseError, connection
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 from django.views.decorators.cache import never_cache

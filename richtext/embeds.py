@@ -167,7 +167,7 @@ def resolve(url):
     try:
         parts = urlsplit(url)
         host = (parts.hostname or "").lower()
-        parts.port  # noqa: B018  (a malformed port raises here)
+        _ = parts.port  # a malformed port raises here
     except ValueError:
         return None
     if parts.scheme not in {"http", "https"} or parts.username or parts.password:

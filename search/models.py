@@ -40,3 +40,6 @@ class SQLiteIndexRow(models.Model):
     class Meta:
         managed = False
         db_table = "search_fts"
+
+    def __str__(self):
+        return f"search row {self.pk}"

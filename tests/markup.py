@@ -49,9 +49,12 @@ class _LiveMarkupFinder(HTMLParser):
             self.problems.append(f"element <{tag}>: {where}")
         if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
             self.problems.append(f"meta refresh: {where}")
-        if tag == "link" and attributes.get("rel", "").lower() in {"import", "stylesheet"}:
-            if not attributes.get("href", "").startswith(STATIC_PREFIX):
-                self.problems.append(f"foreign stylesheet: {where}")
+        if (
+            tag == "link"
+            and attributes.get("rel", "").lower() in {"import", "stylesheet"}
+            and not attributes.get("href", "").startswith(STATIC_PREFIX)
+        ):
+            self.problems.append(f"foreign stylesheet: {where}")
         for name, value in attributes.items():
             if name.startswith("on"):
                 self.problems.append(f"event handler {name}: {where}")

@@ -8,12 +8,12 @@ import tempfile
 
 from django.conf.global_settings import PASSWORD_HASHERS
 
-from holr.settings import *  # noqa: F403
+from holr.settings import *
 
 STORAGES = {
-    **STORAGES,  # noqa: F405
+    **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 STATIC_ROOT = tempfile.mkdtemp(prefix="holr-serving-static-")  # WhiteNoise warns when it is missing
 # Users made by the test process have the suite's fast password hashes.
-PASSWORD_HASHERS = [*PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: F405
+PASSWORD_HASHERS = [*PASSWORD_HASHERS, "django.contrib.auth.hashers.MD5PasswordHasher"]

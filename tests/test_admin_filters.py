@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from editorial.admin.filters import POPULAR_TAGS
 from articles.models import Person, Place
+from editorial.admin.filters import POPULAR_TAGS
 from tests.builders import make_article, make_author, make_image, make_section
 from tests.test_admin import CHANGELIST_URL, changelist_rows
 

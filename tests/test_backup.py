@@ -22,8 +22,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from backups.archive import DERIVED, MADE_BY_MIGRATE
 from articles.models import Article, Status
+from backups.archive import DERIVED, MADE_BY_MIGRATE
 from tests.builders import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -286,7 +286,9 @@ def test_site_moves_from_sqlite_to_this_database_through_backup_and_restore(tmp_
          for obj in model._base_manager.order_by("pk")],
         use_natural_foreign_keys=True,
     ))
-    key = lambda row: (row["model"], str(row["pk"]))  # noqa: E731
+    def key(row):
+        return (row["model"], str(row["pk"]))
+
     source_rows = [
         row for row in source_rows if row["model"] not in DERIVED and apps.get_model(row["model"])._meta.managed
     ]

@@ -13,8 +13,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from demo import stories as demo
-from demo.management.commands import load_demo
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -28,6 +26,8 @@ from articles.models import (
     TaggedPerson,
     TaggedPlace,
 )
+from demo import stories as demo
+from demo.management.commands import load_demo
 from images.models import Image
 from images.renditions import FORMATS, rendition_name
 from pages.models import Page

@@ -4,9 +4,9 @@ Each test breaks something for real: a PostgreSQL address where nothing listens,
 throwaway redis-server that is stopped and started again, an error injected mid-save.
 """
 
+import json
 import logging
 import shutil
-import json
 import socket
 import subprocess
 import time
@@ -18,8 +18,8 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.urls import reverse
 
-from editorial.admin.articles import ArticleAdmin
 from articles.models import Article, Section
+from editorial.admin.articles import ArticleAdmin
 from images.admin import ImageAdmin
 from images.models import Image
 from tests.builders import make_article, make_image, make_upload

@@ -6,7 +6,6 @@ Property-based (hypothesis), deterministic and kept small so the suite stays fas
 
 from urllib.parse import quote, urlencode
 
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase

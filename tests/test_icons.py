@@ -10,8 +10,8 @@ from django.template import loader
 from django.urls import reverse
 from PIL import Image as PILImage
 
-from resilience.views import server_error
 from resilience.middleware import service_unavailable
+from resilience.views import server_error
 from tests.builders import make_article
 
 ICON_LINKS = (

@@ -48,7 +48,7 @@ def test_deep_tag_pages_cost_the_queries_of_the_first_and_hold_the_right_article
 
 
 def test_deep_home_pages_cost_the_queries_of_the_first(client, two_a_page):
-    for n in range(30):
+    for _ in range(30):
         make_article(authors=[make_author()], lead_image=make_image(width=320, height=180))
     assert page(client, "/")[1] == page(client, "/?page=15")[1] == 2
 

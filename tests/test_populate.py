@@ -12,8 +12,8 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from articles.models import Article, Author, Event, Person, Place, Status
-from holr.signals import content_changed
 from demo.synthetic import Archive
+from holr.signals import content_changed
 from images.models import Image
 from richtext.sanitizer import sanitize_html
 

@@ -1,5 +1,6 @@
 """Every save keeps a revision; history lists, compares and restores; no edit is lost."""
 
+import io
 from html import unescape
 
 import pytest
@@ -99,7 +100,7 @@ def test_imported_article_revision_has_its_tags(tmp_path, django_capture_on_comm
     source = tmp_path / "story.txt"
     source.write_text("Night market opens\n\nStalls fill the square.\n")
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("import_articles", str(source), "--people", "Xi Jinping", stdout=open("/dev/null", "w"))
+        call_command("import_articles", str(source), "--people", "Xi Jinping", stdout=io.StringIO())
 
     revision = Revision.objects.get()
     assert (revision.title, revision.people, revision.user) == ("Night market opens", ["Xi Jinping"], None)
@@ -187,8 +188,8 @@ def test_restore_does_not_change_publishing_state(admin_client, django_capture_o
 
 def test_restore_maps_a_merged_tag_name_to_the_tag_it_became(admin_client, django_capture_on_commit_callbacks):
     """A revision naming a typo tag since merged away restores the kept tag, not the typo."""
-    from editorial.tag_merging import merge_tags
     from articles.vocabularies import VOCABULARIES
+    from editorial.tag_merging import merge_tags
 
     with django_capture_on_commit_callbacks(execute=True):
         article = make_article(people=["Bladimir Putin"])

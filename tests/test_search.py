@@ -249,8 +249,8 @@ def test_bulk_changes_reach_the_index_through_content_changed(client):
 
 
 def test_a_tag_merge_reindexes_the_articles_it_retagged(client):
-    from editorial.tag_merging import merge_tags
     from articles.vocabularies import VOCABULARIES
+    from editorial.tag_merging import merge_tags
 
     make_article(title="Summit in Moscow", people=["Bladimir Putin"])
     make_article(title="Kremlin statement", people=["Vladimir Putin"])

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Status
 from articles.links import absolute_url
+from articles.models import Status
 from syndication.sitemaps import ArticleSitemap
 from tests.builders import make_article, make_author, make_section
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Person, Place, Status, TagRedirect
-from holr.signals import content_changed
-from editorial.tag_merging import merge_tags
 from articles.vocabularies import VOCABULARIES
+from editorial.tag_merging import merge_tags
+from holr.signals import content_changed
 from revisions.models import Revision
 from tests.builders import make_article
 

@@ -24,8 +24,8 @@ from django.utils import translation
 from django.utils.html import strip_tags
 
 from articles.models import Article, Status
-from resilience.views import server_error
 from resilience.middleware import service_unavailable
+from resilience.views import server_error
 
 from .builders import make_article, make_author, make_image, make_section
 from .surfaces import HTML, all_surfaces, walk

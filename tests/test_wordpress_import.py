@@ -14,7 +14,6 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles.models import Article, Author, Event, PathRedirect, Person, Place, Section, Status
-from richtext.sanitizer import sanitize_html
 from images.models import Image
 from wordpress import importer as importer_module
 from wordpress.models import ImportedObject

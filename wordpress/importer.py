@@ -21,13 +21,13 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 
 from articles.models import Article, ArticleAuthor, Author, PathRedirect, Section, Status
-from richtext.sanitizer import sanitize_html
 from articles.vocabularies import VOCABULARIES
 from images.cleanup import files_follow_transactions
 from images.models import Image
 from images.validators import open_checked
 from pagecache.versions import bumps_deferred
 from revisions.recording import record_revision
+from richtext.sanitizer import sanitize_html
 from search.documents import indexing_deferred
 
 from . import body, pages

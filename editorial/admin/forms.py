@@ -8,7 +8,7 @@ from articles.vocabularies import VOCABULARIES
 class ArticleAdminForm(forms.ModelForm):
     class Meta:
         model = Article
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007  (the ModelAdmin's fieldsets choose what the form shows)
 
     def clean(self):
         cleaned_data = super().clean()

@@ -5,7 +5,10 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.test_content_security_policy import recording_browser, violations  # noqa: F401
+from tests.browser.test_content_security_policy import (  # noqa: F401  (a fixture)
+    recording_browser,
+    violations,
+)
 
 
 @pytest.mark.browser

@@ -226,12 +226,11 @@ def read_lead_image(path, alt):
 
 
 def check_image_file(path):
-    with reading("image file"):
-        with path.open("rb") as handle:
-            try:
-                open_checked(File(handle, name=path.name))
-            except ValidationError as error:
-                raise FileProblem(" ".join(error.messages)) from error
+    with reading("image file"), path.open("rb") as handle:
+        try:
+            open_checked(File(handle, name=path.name))
+        except ValidationError as error:
+            raise FileProblem(" ".join(error.messages)) from error
 
 
 # Writing ------------------------------------------------------------------------------

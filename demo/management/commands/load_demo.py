@@ -6,6 +6,7 @@ painted with Pillow (no downloads) and saved through the image library, which ma
 their renditions.
 """
 
+import functools
 import io
 import math
 import random
@@ -210,7 +211,7 @@ def orbits(canvas, rng, colours):
 
     layer(canvas, rings)
     for (x, y), colour, alpha in zip(centres, (first, second), (235, 200), strict=True):
-        layer(canvas, lambda draw: disc(draw, x, y, radius, rgba(colour, alpha)))
+        layer(canvas, functools.partial(disc, x=x, y=y, radius=radius, fill=rgba(colour, alpha)))
 
 
 def bands(canvas, rng, colours):
