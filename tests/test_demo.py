@@ -151,7 +151,7 @@ def test_load_demo_adds_about_and_contact_pages_and_dated_notes(client):
     article = Article.objects.get(slug=PUTIN_XI)
     day = timezone.localtime(article.published_at + timedelta(hours=2))
     page = client.get(article.get_absolute_url()).content.decode()
-    stamp = f'<time datetime="{day.isoformat()}">{day.day} {day:%B %Y}</time>'
+    stamp = f'<time datetime="{day.replace(microsecond=0).isoformat()}">{day.day} {day:%B %Y}</time>'
     assert f"Correction, {stamp}:</strong> An earlier version" in page
 
 
