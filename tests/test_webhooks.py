@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Status
+from articles.models import ArticleNote, Status
 from tests.builders import make_article, make_page
 from webhooks import delivery as webhook_delivery
 from webhooks.delivery import RefusedTarget, check_target, deliver_due
@@ -182,6 +182,35 @@ def test_each_page_change_sends_its_event_signed_after_commit(receiver, django_c
     assert json.loads(hook.requests[1]["body"])["data"]["title"] == "About us"
     assert json.loads(hook.requests[2]["body"])["data"] == {"id": page.pk, "slug": "about", "title": "About us"}
     assert json.loads(hook.requests[3]["body"])["data"] == {"id": gone_id, "slug": "contact", "title": "Contact"}
+
+
+def test_a_correction_sends_article_updated_once_with_the_correction(
+    receiver, django_capture_on_commit_callbacks
+):
+    """Saved with the article (as the admin's inline does) or on its own, one article.updated each time."""
+    hook = receiver()
+    endpoint(hook.url, events=["article.updated"])
+    article = make_article(title="Talks")
+    draft = make_article(status=Status.DRAFT, published_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Talks resume"
+        article.save()
+        ArticleNote.objects.create(article=article, kind="update", text="Talks resumed on Monday.")
+    with django_capture_on_commit_callbacks(execute=True):
+        note = ArticleNote.objects.create(article=article, text="An earlier version misstated the day.")
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleNote.objects.create(article=draft, text="Not public.")
+    with django_capture_on_commit_callbacks(execute=True):
+        note.delete()
+    deliver_due()
+    bodies = [json.loads(r["body"])["data"] for r in hook.requests]
+    assert [r["headers"]["X-Holr-Event"] for r in hook.requests] == ["article.updated"] * 3
+    assert [[c["text"] for c in data["corrections"]] for data in bodies] == [
+        ["Talks resumed on Monday."],
+        ["An earlier version misstated the day.", "Talks resumed on Monday."],
+        ["Talks resumed on Monday."],
+    ]
+    assert bodies[0]["title"] == "Talks resume"
 
 
 def test_page_and_article_events_go_only_where_chosen(receiver, django_capture_on_commit_callbacks):

@@ -40,8 +40,12 @@ def article_data(article_id):
     return article_detail(article) if article is not None else None
 
 
-def queue_article_event(event, article_id, subject, fallback=None):
-    """After commit: read the article as it was committed (tags included) and queue the event."""
+def queue_article_event(event, article_id, subject=None, fallback=None):
+    """After commit: read the article as it was committed (tags included) and queue the event.
+
+    article.updated is about the committed `updated_at`, so an article saved with a new
+    correction in one transaction (the article's save, then the note's) is sent once.
+    """
 
     def send():
         if event in (Event.ARTICLE_PUBLISHED, Event.ARTICLE_UPDATED):
@@ -50,7 +54,10 @@ def queue_article_event(event, article_id, subject, fallback=None):
                 return
         else:
             data = fallback
-        queue(event, subject, data)
+        if event == Event.ARTICLE_UPDATED:
+            queue(event, f"article:{article_id}:updated:{data['updated_at'].isoformat()}", data)
+        else:
+            queue(event, subject, data)
 
     transaction.on_commit(send)
 

@@ -1,7 +1,8 @@
 """Article and page saves and deletes → webhook events, queued after the transaction commits.
 
 Visible before and after: article.updated; becomes visible: article.published; stops
-being visible: article.unpublished; a visible article deleted: article.deleted. A save
+being visible: article.unpublished; a visible article deleted: article.deleted; a
+correction or update added to, changed on or removed from a visible article: article.updated. A save
 that schedules an article queues nothing: it is announced when its time comes
 (events.announce_due_articles). Pages have no schedule: `is_published` is the whole
 story, and the same four changes send page.published, page.updated, page.unpublished and
@@ -12,7 +13,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 from django.utils import timezone
 
-from articles.models import Article, Status
+from articles.models import Article, ArticleNote, Status
 
 from pages.models import Page
 
@@ -51,8 +52,7 @@ def article_saved(sender, instance, raw=False, **kwargs):
         subject = published_subject(instance.pk, instance.published_at)
         queue_article_event(Event.ARTICLE_PUBLISHED, instance.pk, subject)
     elif now:
-        subject = f"article:{instance.pk}:updated:{instance.updated_at.isoformat()}"
-        queue_article_event(Event.ARTICLE_UPDATED, instance.pk, subject)
+        queue_article_event(Event.ARTICLE_UPDATED, instance.pk)
     elif before:
         subject = f"article:{instance.pk}:unpublished:{instance.updated_at.isoformat()}"
         queue_article_event(Event.ARTICLE_UNPUBLISHED, instance.pk, subject, fallback=summary(instance))
@@ -70,6 +70,14 @@ def article_deleted(sender, instance, **kwargs):
         article_id = instance._webhook_id
         data = {**summary(instance), "id": article_id}
         queue_article_event(Event.ARTICLE_DELETED, article_id, f"article:{article_id}:deleted", fallback=data)
+
+
+@receiver(post_save, sender=ArticleNote, dispatch_uid="webhooks.note_saved")
+@receiver(post_delete, sender=ArticleNote, dispatch_uid="webhooks.note_deleted")
+def note_changed(sender, instance, raw=False, **kwargs):
+    """A correction or update is part of a published article: article.updated (once per commit)."""
+    if not raw:
+        queue_article_event(Event.ARTICLE_UPDATED, instance.article_id)
 
 
 @receiver(pre_save, sender=Page, dispatch_uid="webhooks.page_pre_save")
