@@ -71,7 +71,7 @@ def make_article(*, authors=(), people=(), places=(), events=(), **overrides):
 def make_page(**overrides):
     """A published page of the magazine's own (About, Contact…) unless overridden."""
     n = next(_sequence)
-    fields = {"title": f"Page {n}", "slug": f"page-{n}", "body": f"<p>Body of page {n}.</p>", "is_published": True}
+    fields = {"title": f"Page {n}", "slug": f"page-{n}", "body": f"<p>Page {n}.</p>", "is_published": True}
     fields.update(overrides)
     return Page.objects.create(**fields)
 

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from images.models import Image
 from articles.models import ArticleNote
+from images.models import Image
 from tests.builders import make_article, make_author, make_image, make_page, make_section
 
 XSS_FILE = Path(__file__).parent / "fixtures" / "xss.txt"

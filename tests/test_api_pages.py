@@ -134,8 +134,9 @@ def test_cached_pages_are_retired_when_a_page_changes(client, settings):
 def test_an_article_carries_its_corrections_newest_first(client):
     article = make_article(slug="talks")
     now = timezone.now()
+    correction = "Misstated the date."
     ArticleNote.objects.create(
-        article=article, kind=NoteKind.CORRECTION, noted_at=now - timedelta(days=2), text="Misstated the date."
+        article=article, kind=NoteKind.CORRECTION, noted_at=now - timedelta(days=2), text=correction
     )
     ArticleNote.objects.create(
         article=article, kind=NoteKind.UPDATE, noted_at=now - timedelta(hours=1), text="Talks resumed."

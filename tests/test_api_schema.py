@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from articles.models import Status
-from articles.models import ArticleNote
+from articles.models import ArticleNote, Status
 from tests.builders import make_article, make_author, make_image, make_page, make_section
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")

@@ -46,8 +46,8 @@ def article_specs(draw):
 def build(specs, pages=()):
     now = timezone.now()
     for n, is_published in enumerate(pages):
-        make_page(title=f"Leaflet {n:03d}lq", slug=f"leaflet-{n:03d}-lq", body=f"<p>Page marker pm{n:03d}xq.</p>",
-                  is_published=is_published)
+        make_page(title=f"Leaflet {n:03d}lq", slug=f"leaflet-{n:03d}-lq",
+                  body=f"<p>Page marker pm{n:03d}xq.</p>", is_published=is_published)
     sections = [make_section(name=f"Desk {n}", slug=f"desk-{n}") for n in range(2)]
     authors = [make_author(name=name, slug=f"writer-{n}") for n, name in enumerate(AUTHOR_POOL)]
     for n, spec in enumerate(specs):
@@ -88,7 +88,8 @@ INDEX_ENTRY = re.compile(r'<a href="(?P<url>[^"]+)">(?P<name>[^<]+)</a> <span cl
 class VisibilityTests(TestCase):
     @settings(max_examples=12, derandomize=True, database=None, deadline=None,
               suppress_health_check=[HealthCheck.too_slow])
-    @given(specs=st.lists(article_specs(), min_size=1, max_size=7), pages=st.lists(st.booleans(), max_size=3))
+    @given(specs=st.lists(article_specs(), min_size=1, max_size=7),
+           pages=st.lists(st.booleans(), max_size=3))
     def test_anonymous_reader_finds_only_published_articles_everywhere(self, specs, pages):
         cache.clear()  # each example is a fresh magazine; the database is rolled back, the cache is not
         build(specs, pages)
@@ -111,7 +112,8 @@ class VisibilityTests(TestCase):
             self.assertEqual(leaked, [], f"{surface.url} shows unpublished work")
 
         api_pages = self.client.get("/api/v1/pages/?limit=100").json()["results"]
-        self.assertEqual([p["slug"] for p in api_pages], [p.slug for p in Page.objects.published().order_by("slug")])
+        expected_pages = [p.slug for p in Page.objects.published().order_by("slug")]
+        self.assertEqual([p["slug"] for p in api_pages], expected_pages)
 
         home = self.client.get(reverse("articles:home")).content.decode()
         for article in published:

@@ -14,7 +14,6 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from articles.models import Article, ArticleNote, Status
-
 from pages.models import Page
 
 from .events import published_subject, queue_article_event, queue_page_event
