@@ -18,6 +18,7 @@ from ninja.openapi.docs import Swagger
 from articles.links import absolute_url
 from articles.models import Article, Author, Section
 from articles.vocabularies import VOCABULARIES
+from pages.models import Page
 from search.backends import get_backend
 from search.query import MARK_END, MARK_START, parse
 
@@ -283,6 +284,32 @@ def list_authors(request, limit: int = Limit, cursor: str = Cursor):
 def author_detail(request, slug: str):
     only_parameters(request)
     return representations.author(get_object_or_404(published_authors(), slug=slug), Addresses())
+
+
+# The magazine's own pages
+
+
+def published_pages():
+    return Page.objects.published()
+
+
+@api.get("/pages/", response={200: schemas.PagePage, **ERRORS}, url_name="pages", tags=["pages"])
+def list_pages(request, limit: int = Limit, cursor: str = Cursor):
+    """The magazine's published pages (About, Contact…), by slug; the detail has the body."""
+    only_parameters(request, "limit", "cursor")
+    pages = published_pages().defer("body").order_by("slug")
+    if cursor:
+        pages = pages.filter(slug__gt=cursors.decode_slug(cursor))
+    items, links = page(request, pages, limit, lambda p: cursors.encode(p.slug))
+    addresses = Addresses()
+    return {"results": [representations.page_summary(p, addresses) for p in items], **links}
+
+
+@api.get("/pages/{slug}/", response={200: schemas.Page, **ERRORS}, url_name="page", tags=["pages"])
+def page_detail(request, slug: str):
+    """One published page by its slug, body included."""
+    only_parameters(request)
+    return representations.page_detail(get_object_or_404(published_pages(), slug=slug))
 
 
 # Search

@@ -43,6 +43,12 @@ class Addresses:
     def api_article(self, slug):
         return self._url("api:article", slug)
 
+    def page(self, slug):
+        return self._url("pages:detail", slug)
+
+    def api_page(self, slug):
+        return self._url("api:page", slug)
+
     def section(self, slug):
         return self._url("articles:section", slug)
 
@@ -145,10 +151,33 @@ def article_summary(article, addresses):
 
 
 def article_detail(article, addresses=None):
-    """The full article, body included, as the detail endpoint and webhooks give it."""
+    """The full article, body and corrections included, as the detail endpoint and webhooks give it."""
     if not hasattr(article, "vocabulary_tags"):
         attach_tags([article])
-    return {**article_summary(article, addresses or Addresses()), "body": render_body(article)}
+    return {
+        **article_summary(article, addresses or Addresses()),
+        "body": render_body(article),
+        # Newest first (ArticleNote's ordering); one query, so the detail only: lists stay at five.
+        "corrections": [
+            {"kind": note.kind, "time": note.noted_at, "text": note.text} for note in article.notes.all()
+        ],
+    }
+
+
+def page_summary(page, addresses):
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "slug": page.slug,
+        "url": addresses.page(page.slug),
+        "api_url": addresses.api_page(page.slug),
+        "updated_at": page.updated_at,
+    }
+
+
+def page_detail(page, addresses=None):
+    """One of the magazine's own pages, body included, as the detail endpoint and webhooks give it."""
+    return {**page_summary(page, addresses or Addresses()), "body": render_body(page)}
 
 
 def with_articles(data, addresses, **filters):

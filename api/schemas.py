@@ -5,6 +5,7 @@ per-object ORM getter took a third of a 20-article list's time (measured).
 """
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel as Schema
 
@@ -54,8 +55,15 @@ class ArticleSummary(Schema):
     lead_image: LeadImage | None
 
 
+class Note(Schema):
+    kind: Literal["correction", "update"]
+    time: datetime
+    text: str
+
+
 class Article(ArticleSummary):
     body: str
+    corrections: list[Note]
 
 
 class ArticlePage(Schema):
@@ -100,5 +108,24 @@ class SearchResult(ArticleSummary):
 
 class SearchPage(Schema):
     results: list[SearchResult]
+    next: str | None
+    next_cursor: str | None
+
+
+class PageSummary(Schema):
+    id: int
+    title: str
+    slug: str
+    url: str
+    api_url: str
+    updated_at: datetime
+
+
+class Page(PageSummary):
+    body: str
+
+
+class PagePage(Schema):
+    results: list[PageSummary]
     next: str | None
     next_cursor: str | None

@@ -10,6 +10,7 @@ from PIL import Image as PILImage
 
 from articles.models import Article, ArticleAuthor, Author, Section, Status
 from images.models import Image
+from pages.models import Page
 
 _sequence = itertools.count(1)
 
@@ -65,6 +66,14 @@ def make_article(*, authors=(), people=(), places=(), events=(), **overrides):
         if names:
             getattr(article, vocabulary).add(*names)
     return article
+
+
+def make_page(**overrides):
+    """A published page of the magazine's own (About, Contact…) unless overridden."""
+    n = next(_sequence)
+    fields = {"title": f"Page {n}", "slug": f"page-{n}", "body": f"<p>Page {n}.</p>", "is_published": True}
+    fields.update(overrides)
+    return Page.objects.create(**fields)
 
 
 def role_group(name):

@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
+from articles.models import ArticleNote
 from images.models import Image
-from tests.builders import make_article, make_author, make_image, make_section
+from tests.builders import make_article, make_author, make_image, make_page, make_section
 
 XSS_FILE = Path(__file__).parent / "fixtures" / "xss.txt"
 
@@ -33,7 +34,8 @@ def make_hostile_magazine():
 
     Title, dek, body, caption, the lead image's alt text and credit, a person, a place
     and an event named after it, and an author whose bio (and a section whose
-    description) is it. Returns the articles in payload order.
+    description) is it, and a correction saying it; five pages carry every payload in
+    their bodies. Returns the articles in payload order.
     """
     section = make_section(name="<b onmouseover=window.__xss()>News</b>", slug="news",
                            description=PAYLOADS[0])
@@ -56,4 +58,9 @@ def make_hostile_magazine():
                 people=[name], places=[name], events=[name],
             )
         )
+        ArticleNote.objects.create(article=articles[-1], text=payload)
+    # The magazine's own pages: each payload in a page's body (and some as titles), five pages.
+    for k in range(5):
+        body = "".join(payload + figures(payload, original, original) for payload in PAYLOADS[k::5])
+        make_page(title=PAYLOADS[k][:200], slug=f"hostile-page-{k}", body=body)
     return articles

@@ -86,9 +86,9 @@ def _tag_autocomplete(search_terms):
 
 
 def _api(search_terms):
-    """The content API (issue 14): lists, every article by slug and id, every subject, search."""
+    """The content API (issue 14): lists, every article by slug and id, every subject and page, search."""
     api = "/api/v1"
-    lists = ["articles/?limit=100", "sections/", "authors/?limit=100"]
+    lists = ["articles/?limit=100", "sections/", "authors/?limit=100", "pages/?limit=100"]
     lists += [f"{key}/?limit=100" for key in VOCABULARIES]
     surfaces = [Surface(f"{api}/{name}") for name in lists]
     for article in Article.objects.all():
@@ -99,6 +99,8 @@ def _api(search_terms):
         surfaces.append(Surface(f"{api}/{kind}/{subject.slug}/", JSON, is_public=visible))
         singular = VOCABULARIES[kind].item if kind in VOCABULARIES else kind[:-1]
         surfaces.append(Surface(f"{api}/articles/?{urlencode({singular: subject.slug})}", JSON))
+    for page in Page.objects.all():
+        surfaces.append(Surface(f"{api}/pages/{page.slug}/", JSON, is_public=page.is_published))
     surfaces += [
         Surface(f"{api}/search/?{urlencode({'q': term})}", JSON, echoes=term) for term in search_terms
     ]

@@ -94,6 +94,7 @@ def test_article_fields(client, settings):
     assert detail == {
         **item,
         "body": '<p>See <a href="https://mag.example/people/xi-jinping/" rel="noopener">Xi</a>.</p>',
+        "corrections": [],
     }
     assert get_json(client, f"/api/v1/articles/id/{article.pk}/") == detail
 
@@ -175,7 +176,7 @@ def test_article_list_queries_do_not_grow_with_the_page(client, django_assert_nu
             len(get_json(client, f"{ARTICLES}?limit={page_size}&section={section.slug}")["results"])
             == page_size
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # the list's five, and the article's corrections
         get_json(client, f"/api/v1/articles/id/{newest.pk}/")
 
 

@@ -1,6 +1,6 @@
 """Visibility, property-based: whatever mix of draft, review, scheduled and published
-articles shares tags, authors and sections, an anonymous reader walking every public
-surface finds only the published ones.
+articles shares tags, authors and sections (and of published and unpublished pages), an
+anonymous reader walking every public surface, the API included, finds only the published ones.
 
 Checked on every surface (tests/surfaces.py: pages, indexes and their counts, feeds,
 sitemaps, search, related stories and JSON-LD inside article pages, tag autocomplete):
@@ -21,7 +21,8 @@ from hypothesis.extra.django import TestCase
 
 from articles.models import Article, Author, Status
 from articles.vocabularies import VOCABULARIES
-from tests.builders import make_article, make_author, make_section
+from pages.models import Page
+from tests.builders import make_article, make_author, make_page, make_section
 from tests.surfaces import all_surfaces, walk
 
 STATES = ["draft", "review", "scheduled", "published"]
@@ -42,8 +43,11 @@ def article_specs(draw):
     return spec
 
 
-def build(specs):
+def build(specs, pages=()):
     now = timezone.now()
+    for n, is_published in enumerate(pages):
+        make_page(title=f"Leaflet {n:03d}lq", slug=f"leaflet-{n:03d}-lq",
+                  body=f"<p>Page marker pm{n:03d}xq.</p>", is_published=is_published)
     sections = [make_section(name=f"Desk {n}", slug=f"desk-{n}") for n in range(2)]
     authors = [make_author(name=name, slug=f"writer-{n}") for n, name in enumerate(AUTHOR_POOL)]
     for n, spec in enumerate(specs):
@@ -72,6 +76,9 @@ def secrets():
     for vocabulary in VOCABULARIES.values():
         hidden += vocabulary.model.objects.exclude(tagged_articles__content_object__in=published).values_list("name", flat=True)
     hidden += Author.objects.exclude(articles__in=published).values_list("name", flat=True)
+    for page in Page.objects.exclude(pk__in=Page.objects.published()):
+        n = page.slug.split("-")[1]
+        hidden += [page.title, page.slug, f"pm{n}xq"]
     return hidden
 
 
@@ -81,10 +88,11 @@ INDEX_ENTRY = re.compile(r'<a href="(?P<url>[^"]+)">(?P<name>[^<]+)</a> <span cl
 class VisibilityTests(TestCase):
     @settings(max_examples=12, derandomize=True, database=None, deadline=None,
               suppress_health_check=[HealthCheck.too_slow])
-    @given(specs=st.lists(article_specs(), min_size=1, max_size=7))
-    def test_anonymous_reader_finds_only_published_articles_everywhere(self, specs):
+    @given(specs=st.lists(article_specs(), min_size=1, max_size=7),
+           pages=st.lists(st.booleans(), max_size=3))
+    def test_anonymous_reader_finds_only_published_articles_everywhere(self, specs, pages):
         cache.clear()  # each example is a fresh magazine; the database is rolled back, the cache is not
-        build(specs)
+        build(specs, pages)
         hidden = secrets()
         published = list(Article.objects.published().with_tags())
         markers = [f"mk{n:03d}xq" for n in range(len(specs))]
@@ -102,6 +110,10 @@ class VisibilityTests(TestCase):
                 body = body.replace(surface.echoes, "")
             leaked = [secret for secret in hidden if secret in body]
             self.assertEqual(leaked, [], f"{surface.url} shows unpublished work")
+
+        api_pages = self.client.get("/api/v1/pages/?limit=100").json()["results"]
+        expected_pages = [p.slug for p in Page.objects.published().order_by("slug")]
+        self.assertEqual([p["slug"] for p in api_pages], expected_pages)
 
         home = self.client.get(reverse("articles:home")).content.decode()
         for article in published:

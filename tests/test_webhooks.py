@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Status
-from tests.builders import make_article
+from articles.models import ArticleNote, Status
+from tests.builders import make_article, make_page
 from webhooks import delivery as webhook_delivery
 from webhooks.delivery import RefusedTarget, check_target, deliver_due
 from webhooks.models import Delivery, Endpoint
@@ -140,6 +140,116 @@ def test_each_change_sends_its_event(receiver, django_capture_on_commit_callback
         "slug": draft.slug,
         "title": "Corrected title",
     }
+
+
+ALL_PAGE_EVENTS = ["page.published", "page.updated", "page.unpublished", "page.deleted"]
+
+
+def test_each_page_change_sends_its_event_signed_after_commit(receiver, django_capture_on_commit_callbacks):
+    """Pages send the same four events as articles; an unpublished page is nobody's business."""
+    hook = receiver()
+    endpoint(hook.url, events=ALL_PAGE_EVENTS)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        page = make_page(slug="about", title="About", body="<p>Who we are.</p>")
+        assert Delivery.objects.count() == 0  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert hook.requests == []  # queued, not sent from the save
+    with django_capture_on_commit_callbacks(execute=True):
+        page.title = "About us"
+        page.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.is_published = False
+        page.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        page.title = "About us (draft)"
+        page.save()  # unpublished: no event
+    with django_capture_on_commit_callbacks(execute=True):
+        make_page(slug="draft", is_published=False).delete()  # never published: no event
+    gone = make_page(slug="contact", title="Contact")
+    with django_capture_on_commit_callbacks(execute=True):
+        gone_id = gone.pk
+        gone.delete()
+    deliver_due()
+    events = [r["headers"]["X-Holr-Event"] for r in hook.requests]
+    assert events == ["page.published", "page.updated", "page.unpublished", "page.deleted"]
+    assert all(verify("s3cret", request) for request in hook.requests)
+    published = json.loads(hook.requests[0]["body"])
+    assert published["event"] == "page.published"
+    assert published["data"]["title"] == "About"
+    assert published["data"]["api_url"] == "http://127.0.0.1:8000/api/v1/pages/about/"
+    assert published["data"]["body"] == "<p>Who we are.</p>"
+    assert json.loads(hook.requests[1]["body"])["data"]["title"] == "About us"
+    unpublished, deleted = (json.loads(r["body"])["data"] for r in hook.requests[2:])
+    assert unpublished == {"id": page.pk, "slug": "about", "title": "About us"}
+    assert deleted == {"id": gone_id, "slug": "contact", "title": "Contact"}
+
+
+def test_a_correction_sends_article_updated_once_with_the_correction(
+    receiver, django_capture_on_commit_callbacks
+):
+    """Saved with the article (as the admin's inline does) or on its own, one article.updated each time."""
+    hook = receiver()
+    endpoint(hook.url, events=["article.updated"])
+    article = make_article(title="Talks")
+    draft = make_article(status=Status.DRAFT, published_at=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "Talks resume"
+        article.save()
+        ArticleNote.objects.create(article=article, kind="update", text="Talks resumed on Monday.")
+    with django_capture_on_commit_callbacks(execute=True):
+        note = ArticleNote.objects.create(article=article, text="An earlier version misstated the day.")
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleNote.objects.create(article=draft, text="Not public.")
+    with django_capture_on_commit_callbacks(execute=True):
+        note.delete()
+    deliver_due()
+    bodies = [json.loads(r["body"])["data"] for r in hook.requests]
+    assert [r["headers"]["X-Holr-Event"] for r in hook.requests] == ["article.updated"] * 3
+    assert [[c["text"] for c in data["corrections"]] for data in bodies] == [
+        ["Talks resumed on Monday."],
+        ["An earlier version misstated the day.", "Talks resumed on Monday."],
+        ["Talks resumed on Monday."],
+    ]
+    assert bodies[0]["title"] == "Talks resume"
+
+
+def test_page_and_article_events_go_only_where_chosen(receiver, django_capture_on_commit_callbacks):
+    pages_only, articles_only = receiver(), receiver()
+    endpoint(pages_only.url, events=["page.published"])
+    endpoint(articles_only.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(title="Xi visits Moscow")
+        make_page(title="Contact")
+    deliver_due()
+    assert [r["headers"]["X-Holr-Event"] for r in pages_only.requests] == ["page.published"]
+    assert [r["headers"]["X-Holr-Event"] for r in articles_only.requests] == ["article.published"]
+
+
+def test_a_failing_page_receiver_is_retried_then_marked_failed(
+    receiver, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
+    hook = receiver(statuses=[503])
+    endpoint(hook.url, events=ALL_PAGE_EVENTS)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_page()
+    start = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: start)
+    (delivery,) = deliver_due()
+    assert (delivery.status, delivery.attempts, delivery.last_error) == (
+        DeliveryStatus.PENDING,
+        1,
+        "HTTP 503",
+    )
+    monkeypatch.setattr(timezone, "now", lambda: start + timedelta(seconds=61))
+    (delivery,) = deliver_due()
+    assert (delivery.event, delivery.status, delivery.attempts) == (
+        "page.published",
+        DeliveryStatus.FAILED,
+        2,
+    )
+    assert len(hook.requests) == 2
 
 
 def test_endpoints_get_only_the_events_they_chose(receiver, django_capture_on_commit_callbacks):

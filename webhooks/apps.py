@@ -6,4 +6,4 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Webhooks"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (article saves and deletes queue events after commit)
+        from . import receivers  # noqa: F401  (article and page saves and deletes queue events after commit)

@@ -1,7 +1,6 @@
 """Which events happen, and queueing them: after the change commits, one Delivery per endpoint.
 
-`queue()` is the one entry point (the pages app can call it with page.* events and its
-own payload); article saves and deletes are wired in receivers.py, and scheduled
+`queue()` is the one entry point; article and page saves and deletes are wired in receivers.py, and scheduled
 articles are announced by `announce_due_articles()` when their time comes, which
 `deliver_webhooks` runs on every pass.
 """
@@ -41,12 +40,43 @@ def article_data(article_id):
     return article_detail(article) if article is not None else None
 
 
-def queue_article_event(event, article_id, subject, fallback=None):
-    """After commit: read the article as it was committed (tags included) and queue the event."""
+def queue_article_event(event, article_id, subject=None, fallback=None):
+    """After commit: read the article as it was committed (tags included) and queue the event.
+
+    article.updated is about the committed `updated_at`, so an article saved with a new
+    correction in one transaction (the article's save, then the note's) is sent once.
+    """
 
     def send():
         if event in (Event.ARTICLE_PUBLISHED, Event.ARTICLE_UPDATED):
             data = article_data(article_id)
+            if data is None:  # unpublished again before the commit
+                return
+        else:
+            data = fallback
+        if event == Event.ARTICLE_UPDATED:
+            queue(event, f"article:{article_id}:updated:{data['updated_at'].isoformat()}", data)
+        else:
+            queue(event, subject, data)
+
+    transaction.on_commit(send)
+
+
+def page_data(page_id):
+    """The page as the API gives it, or None when readers cannot see it (any more)."""
+    from api.endpoints import published_pages
+    from api.representations import page_detail
+
+    page = published_pages().filter(pk=page_id).first()
+    return page_detail(page) if page is not None else None
+
+
+def queue_page_event(event, page_id, subject, fallback=None):
+    """After commit: read the page as it was committed and queue the event."""
+
+    def send():
+        if event in (Event.PAGE_PUBLISHED, Event.PAGE_UPDATED):
+            data = page_data(page_id)
             if data is None:  # unpublished again before the commit
                 return
         else:
