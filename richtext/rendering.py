@@ -174,7 +174,7 @@ def _render_for_feed(figure, images, absolute_url):
     caption = figure.caption
     if figure.kind == "embed":
         embed = figure.embed
-        link = format_html('<a href="{}" rel="noopener">{} on {}</a>', embed.url, embed.provider.verb, embed.provider.name)
+        link = format_html('<a href="{}" rel="noopener">{}</a>', embed.url, embed.button_label)
         return format_html("<p>{}{}</p>", link, mark_safe(f": {caption}") if caption else "")
     if figure.kind == "pullquote":
         attribution = format_html("<p>— {}</p>", mark_safe(caption)) if caption else ""
