@@ -10,6 +10,7 @@ import gettext
 import json
 import re
 from datetime import UTC, datetime
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -335,6 +336,7 @@ def test_corrections_figures_pages_and_the_414_page_speak_french(client, magazin
         corrected = client.get(magazine.get_absolute_url()).content.decode()
         figures = client.get(reverse("articles:detail", args=["visite-en-images"])).content.decode()
         page = client.get("/a-propos/").content.decode()
+        feed = unescape(client.get(reverse("syndication:feed")).content.decode())
     assert '<h2 id="article-notes">Corrections et mises à jour</h2>' in corrected
     assert re.findall(r"<strong>([^<]+), <time[^>]*>([^<]+)</time>\u00a0:</strong>", corrected) == [
         ("Mise à jour", "23 mars 2026"), ("Correction", "22 mars 2026"),
@@ -344,6 +346,8 @@ def test_corrections_figures_pages_and_the_414_page_speak_french(client, magazin
     assert f'<a class="embed__link" href="{YOUTUBE}" rel="noopener">Ouvrir sur YouTube</a>' in figures
     assert "La lecture charge du contenu de YouTube, qui peut déposer des témoins de connexion." in figures
     assert 'data-embed-title="YouTube\u00a0: L’arrivée, filmée"' in figures
+    link = f'<a href="{YOUTUBE}" rel="noopener">Regarder sur YouTube</a>'
+    assert f"<p>{link}\u00a0: L’arrivée, filmée</p>" in feed
     assert '<nav aria-label="À propos du magazine">' in page
     assert re.search(r'>Dernière mise à jour le <time datetime="[^"]+">\d{1,2} \w+ \d{4}</time></p>', page)
 
