@@ -428,8 +428,8 @@ class TagRedirect(models.Model):
 
 
 class NoteKind(models.TextChoices):
-    CORRECTION = "correction", "Correction"
-    UPDATE = "update", "Update"
+    CORRECTION = "correction", _("Correction")
+    UPDATE = "update", _("Update")
 
 
 class ArticleNote(models.Model):

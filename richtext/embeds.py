@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, quote, urlsplit
 
+from django.utils.translation import gettext_lazy as _
+
 MAX_URL_LENGTH = 500
 
 
@@ -17,7 +19,7 @@ class Provider:
     name: str
     hosts: tuple  # hosts a pasted link may name (without "www.")
     embed_host: str  # the host of the iframe, the only one the CSP allows
-    verb: str  # "Play on YouTube", "Listen on Spotify", "View on Instagram"
+    action: str  # translatable, with the provider's name: "Play on %(provider)s"
 
     def resolve(self, parts):
         raise NotImplementedError
@@ -31,7 +33,8 @@ class Embed:
 
     @property
     def button_label(self):
-        return f"{self.provider.verb} on {self.provider.name}"
+        """"Play on YouTube", "Listen on Spotify", "View on Instagram", in the site's language."""
+        return self.provider.action % {"provider": self.provider.name}
 
 
 _YOUTUBE_ID = re.compile(r"[A-Za-z0-9_-]{11}")
@@ -145,16 +148,17 @@ class Twitter(Provider):
         )
 
 
+PLAY, LISTEN, VIEW = _("Play on %(provider)s"), _("Listen on %(provider)s"), _("View on %(provider)s")
 PROVIDERS = (
     YouTube("YouTube", ("youtube.com", "m.youtube.com", "youtu.be", "youtube-nocookie.com"),
-            "www.youtube-nocookie.com", "Play"),
-    Vimeo("Vimeo", ("vimeo.com", "player.vimeo.com"), "player.vimeo.com", "Play"),
-    Dailymotion("Dailymotion", ("dailymotion.com", "dai.ly"), "geo.dailymotion.com", "Play"),
-    Spotify("Spotify", ("open.spotify.com",), "open.spotify.com", "Listen"),
-    SoundCloud("SoundCloud", ("soundcloud.com", "m.soundcloud.com"), "w.soundcloud.com", "Listen"),
-    Bluesky("Bluesky", ("bsky.app",), "embed.bsky.app", "View"),
-    Instagram("Instagram", ("instagram.com",), "www.instagram.com", "View"),
-    Twitter("X", ("x.com", "twitter.com", "mobile.twitter.com"), "platform.twitter.com", "View"),
+            "www.youtube-nocookie.com", PLAY),
+    Vimeo("Vimeo", ("vimeo.com", "player.vimeo.com"), "player.vimeo.com", PLAY),
+    Dailymotion("Dailymotion", ("dailymotion.com", "dai.ly"), "geo.dailymotion.com", PLAY),
+    Spotify("Spotify", ("open.spotify.com",), "open.spotify.com", LISTEN),
+    SoundCloud("SoundCloud", ("soundcloud.com", "m.soundcloud.com"), "w.soundcloud.com", LISTEN),
+    Bluesky("Bluesky", ("bsky.app",), "embed.bsky.app", VIEW),
+    Instagram("Instagram", ("instagram.com",), "www.instagram.com", VIEW),
+    Twitter("X", ("x.com", "twitter.com", "mobile.twitter.com"), "platform.twitter.com", VIEW),
 )
 EMBED_HOSTS = tuple(dict.fromkeys(provider.embed_host for provider in PROVIDERS))
 PROVIDER_NAMES = ", ".join(provider.name for provider in PROVIDERS[:-1]) + f" and {PROVIDERS[-1].name} (Twitter)"

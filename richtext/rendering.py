@@ -12,6 +12,7 @@ from functools import lru_cache
 from django.template.loader import get_template
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from images.renditions import jpeg_rendition
 
@@ -174,8 +175,12 @@ def _render_for_feed(figure, images, absolute_url):
     caption = figure.caption
     if figure.kind == "embed":
         embed = figure.embed
-        link = format_html('<a href="{}" rel="noopener">{} on {}</a>', embed.url, embed.provider.verb, embed.provider.name)
-        return format_html("<p>{}{}</p>", link, mark_safe(f": {caption}") if caption else "")
+        link = format_html('<a href="{}" rel="noopener">{}</a>', embed.url, embed.button_label)
+        if not caption:
+            return format_html("<p>{}</p>", link)
+        # The caption is sanitized on save; the message is ours ("{link} : {caption}" in French).
+        text = gettext("%(link)s: %(caption)s") % {"link": link, "caption": caption}
+        return format_html("<p>{}</p>", mark_safe(text))
     if figure.kind == "pullquote":
         attribution = format_html("<p>— {}</p>", mark_safe(caption)) if caption else ""
         return format_html("<blockquote>{}{}</blockquote>", mark_safe(figure.quote), attribution)

@@ -10,6 +10,7 @@ import gettext
 import json
 import re
 from datetime import UTC, datetime
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -18,12 +19,14 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.checks import run_checks
+from django.core.management import call_command
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 
-from articles.models import Article, Status
+from articles.models import Article, ArticleNote, NoteKind, Status
+from pages.models import Page
 from resilience.middleware import service_unavailable
 from resilience.views import server_error
 
@@ -34,6 +37,8 @@ LOCALE = Path(settings.BASE_DIR) / "locale"
 PO = LOCALE / "fr" / "LC_MESSAGES" / "django.po"
 MO = LOCALE / "fr" / "LC_MESSAGES" / "django.mo"
 SEARCH_TERMS = ["Vladimir Putin", "zzyzx"]
+YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+SPOTIFY = "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC"
 ENGLISH_DATE_WORDS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
@@ -180,6 +185,10 @@ def content_strings():
     strings = {settings.SITE_NAME, *SEARCH_TERMS}
     for article in Article.objects.all():
         strings |= {article.title, article.dek, article.caption, strip_tags(article.body)}
+        strings |= _texts(article.body)
+        strings |= {note.text for note in article.notes.all()}
+    for page in Page.objects.all():
+        strings |= {page.title, *_texts(page.body)}
     for author in Author.objects.all():
         strings |= {author.name, author.bio}
     strings |= {section.name for section in Section.objects.all()}
@@ -191,6 +200,11 @@ def content_strings():
     return sorted((s.strip() for s in strings if s and s.strip()), key=len, reverse=True)
 
 
+def _texts(html):
+    """The pieces of text between a body's tags: a figure's caption is rendered apart from its text."""
+    return {part.strip() for part in re.split(r"<[^>]+>", html) if part.strip()}
+
+
 def english_left(html, content, english):
     text = visible_text(html)
     for string in content:
@@ -200,8 +214,10 @@ def english_left(html, content, english):
 
 @pytest.fixture
 def magazine(db):
-    """A magazine with every page type filled in: 22 articles (two pages), a lead image,
-    authors, a section, three vocabularies, a draft; one article deleted (410)."""
+    """A magazine with every page type filled in: 23 articles (two pages), a lead image,
+    authors, a section, three vocabularies, a draft; one article deleted (410); an article
+    with a correction and an update; an article with every kind of figure (image, gallery,
+    video and audio embeds, pull quote) and a table; a page of the magazine's own, in the footer."""
     section = make_section(name="Monde", slug="monde")
     author = make_author(name="Marie Tremblay", slug="marie-tremblay", bio="Correspondante à Moscou.")
     second = make_author(name="Jean Roy", slug="jean-roy")
@@ -232,35 +248,117 @@ def magazine(db):
         )
     make_article(title="Brouillon secret", slug="brouillon", status=Status.DRAFT, published_at=None)
     make_article(title="Article retiré", slug="retire").delete()
+    ArticleNote.objects.create(
+        article=lead, kind=NoteKind.CORRECTION, noted_at=datetime(2026, 3, 22, 8, tzinfo=UTC),
+        text="Une version précédente se trompait sur la durée de la visite.",
+    )
+    ArticleNote.objects.create(
+        article=lead, kind=NoteKind.UPDATE, noted_at=datetime(2026, 3, 23, 8, tzinfo=UTC),
+        text="Ajoute la réponse du Kremlin.",
+    )
+    foule = make_image(alt="La foule sur la place Rouge", credit="Anna Petrova")
+    garde = make_image(alt="Une garde d’honneur", credit="")
+    make_article(
+        title="La visite en images",
+        slug="visite-en-images",
+        dek="Trois jours à Moscou.",
+        section=section,
+        authors=[author],
+        body=(
+            "<p>Le cortège est arrivé à midi.</p>"
+            f'<figure data-image="{foule.pk}" data-size="wide">'
+            "<figcaption>La foule a attendu des heures</figcaption></figure>"
+            f'<figure data-gallery="{foule.pk},{image.pk},{garde.pk}">'
+            "<figcaption>Le premier jour</figcaption></figure>"
+            f'<figure data-embed="{YOUTUBE}"><figcaption>L’arrivée, filmée</figcaption></figure>'
+            f'<figure data-embed="{SPOTIFY}"></figure>'
+            '<figure data-pullquote=""><blockquote><p>Personne n’attendait un accord si tôt.</p></blockquote>'
+            "<figcaption>Un diplomate occidental</figcaption></figure>"
+            "<table><thead><tr><th>Jour</th><th>Rencontre</th></tr></thead>"
+            "<tbody><tr><td>Lundi</td><td>Entretiens</td></tr></tbody></table>"
+        ),
+    )
+    Page.objects.create(
+        title="À propos", slug="a-propos", is_published=True, body="<p>Un magazine canadien.</p>"
+    )
     return lead
 
 
-def french_pages(client):
-    """(url, response) for every HTML page a reader can reach, with the error pages."""
+class _Written:
+    """A page render_error_pages wrote for nginx to serve, standing in for a response."""
+
+    status_code = 414
+
+    def __init__(self, path):
+        self.content = path.read_bytes()
+
+
+def french_pages(client, error_pages):
+    """(url, response) for every HTML page a reader can reach, with the error pages,
+    including the 414 page that nginx serves from render_error_pages' output."""
     pages = [(s.url, r) for s, r in walk(client, all_surfaces(SEARCH_TERMS)) if s.kind == HTML]
     pages.append(("/search/ (empty)", client.get(reverse("search:search"))))
     pages.append(("404", client.get("/articles/no-such-article/")))
     pages.append(("410", client.get(reverse("articles:detail", args=["retire"]))))
     pages.append(("500", server_error(RequestFactory().get("/"))))
     pages.append(("503", service_unavailable()))
+    call_command("render_error_pages", str(error_pages), verbosity=0)
+    pages.append(("414", _Written(error_pages / "414.html")))
     return pages
 
 
 @override_settings(LANGUAGE_CODE="fr")
-def test_every_public_page_type_in_french_has_no_english_ui_left(client, magazine):
-    """Home (both pages), article, A–Z indexes, tag, section, author, search (with and
-    without results), 404, 410, 500 and 503: nothing of the interface is left in English."""
+def test_every_public_page_type_in_french_has_no_english_ui_left(client, magazine, tmp_path):
+    """Home (both pages), articles (with corrections, with figures), A–Z indexes, tag,
+    section, author, the magazine's own page, search (with and without results), 404,
+    410, 414, 500 and 503: nothing of the interface is left in English."""
     english = english_ui_words()
     assert {"search", "latest", "related", "skip", "older", "updated", "read"} <= english
+    assert {"corrections", "play", "listen", "cookies", "magazine"} - english == {"corrections", "magazine"}
     with translation.override("fr"):
-        pages = french_pages(client)
+        pages = french_pages(client, tmp_path / "error-pages")
         content = content_strings()
         statuses = sorted({response.status_code for _, response in pages})
-        assert statuses == [200, 404, 410, 500, 503]
+        assert statuses == [200, 404, 410, 414, 500, 503]
         left = {url: english_left(r.content.decode(), content, english) for url, r in pages}
     assert {url: words for url, words in left.items() if words} == {}
     kinds = {url.split("/")[1] for url, _ in pages if url.startswith("/")}
     assert {"", "articles", "people", "places", "events", "sections", "authors", "search"} <= kinds
+    assert "a-propos" in kinds
+    walked = {url for url, _ in pages}
+    assert {"/articles/poutine-xi-kremlin/", "/articles/visite-en-images/", "/a-propos/"} <= walked
+
+
+@override_settings(LANGUAGE_CODE="fr")
+def test_corrections_figures_pages_and_the_414_page_speak_french(client, magazine, tmp_path):
+    """The strings merged since the first translation, each where a reader meets it."""
+    with translation.override("fr"):
+        corrected = client.get(magazine.get_absolute_url()).content.decode()
+        figures = client.get(reverse("articles:detail", args=["visite-en-images"])).content.decode()
+        page = client.get("/a-propos/").content.decode()
+        feed = unescape(client.get(reverse("syndication:feed")).content.decode())
+    assert '<h2 id="article-notes">Corrections et mises à jour</h2>' in corrected
+    assert re.findall(r"<strong>([^<]+), <time[^>]*>([^<]+)</time>\u00a0:</strong>", corrected) == [
+        ("Mise à jour", "23 mars 2026"), ("Correction", "22 mars 2026"),
+    ]
+    assert '<button type="button" class="embed__play" hidden>Regarder sur YouTube</button>' in figures
+    assert '<button type="button" class="embed__play" hidden>Écouter sur Spotify</button>' in figures
+    assert f'<a class="embed__link" href="{YOUTUBE}" rel="noopener">Ouvrir sur YouTube</a>' in figures
+    assert "La lecture charge du contenu de YouTube, qui peut déposer des témoins de connexion." in figures
+    assert 'data-embed-title="YouTube\u00a0: L’arrivée, filmée"' in figures
+    link = f'<a href="{YOUTUBE}" rel="noopener">Regarder sur YouTube</a>'
+    assert f"<p>{link}\u00a0: L’arrivée, filmée</p>" in feed
+    assert '<nav aria-label="À propos du magazine">' in page
+    assert re.search(r'>Dernière mise à jour le <time datetime="[^"]+">\d{1,2} \w+ \d{4}</time></p>', page)
+
+    with override_settings(LANGUAGE_CODE="fr-ca"):
+        translation.deactivate()  # as `manage.py render_error_pages` runs: the setting alone decides
+        call_command("render_error_pages", str(tmp_path), verbosity=0)
+    written = (tmp_path / "414.html").read_text(encoding="utf-8")
+    assert '<html lang="fr-ca">' in written
+    assert "<title>Requête trop longue · " in written
+    assert '<p class="kicker">Erreur 414</p>' in written
+    assert "<h1>Cette requête était trop longue pour que nous puissions la lire</h1>" in written
 
 
 @override_settings(LANGUAGE_CODE="fr")
