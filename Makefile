@@ -6,7 +6,7 @@
 #   make format       rewrite the tree as ruff format wants it
 #   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
 #   make messages     refresh locale/*/LC_MESSAGES/django.po from the code and compile the .mo (needs gettext)
-#   make screenshots  regenerate docs/home.png, docs/article.png and docs/article-mobile.png
+#   make screenshots  regenerate docs/home.png, docs/article.png, docs/article-mobile.png, docs/article-figures.png
 #   make loadtest     64 readers for 60 s against gunicorn while an editor saves every second (needs wrk)
 #   make clean        remove caches and collected static files (keeps .venv and db.sqlite3)
 #

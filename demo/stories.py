@@ -13,6 +13,11 @@ Sections, authors and articles are matched by slug and tags by name, so the load
 tell what is already there. Publication times are ages (`"published_ago": {"hours": 5}`),
 so the home page looks current whenever the demo is loaded. Each article's artwork says
 how its lead illustration is painted and what the picture shows (its alt text).
+
+A story may also list "figures": more illustrations, by name, for the image library. Its
+body refers to them as `data-image="@name"` or `data-gallery="@a,@b,@c"`; load_demo
+paints them first and writes their ids in place of the names before it saves the story
+(the sanitizer keeps only ids of images that exist).
 """
 
 import json
@@ -73,6 +78,8 @@ class DemoArticle:
     edited_after: timedelta | None = field(default=None)  # an edit this long after publication
     # Corrections and updates: (kind, this long after publication, text).
     notes: tuple = field(default=())
+    # Illustrations the body shows as figures: (name, Artwork), in the order they are painted.
+    figures: tuple = field(default=())
 
 
 @dataclass(frozen=True)
@@ -95,6 +102,15 @@ def _read(path):
     return json.loads(front), body
 
 
+def _artwork(fields):
+    return Artwork(
+        motif=fields["motif"],
+        background=tuple(map(tuple, fields["background"])),
+        colours=tuple(map(tuple, fields["colours"])),
+        alt=fields["alt"],
+    )
+
+
 def _article(path):
     fields, body = _read(path)
     artwork = fields.pop("artwork")
@@ -109,18 +125,14 @@ def _article(path):
         places=tuple(fields["places"]),
         events=tuple(fields["events"]),
         age=timedelta(**fields["published_ago"]),
-        artwork=Artwork(
-            motif=artwork["motif"],
-            background=tuple(map(tuple, artwork["background"])),
-            colours=tuple(map(tuple, artwork["colours"])),
-            alt=artwork["alt"],
-        ),
+        artwork=_artwork(artwork),
         caption=fields["caption"],
         body=body,
         edited_after=timedelta(**edited_after) if edited_after else None,
         notes=tuple(
             (note["kind"], timedelta(**note["after_publication"]), note["text"]) for note in fields.get("notes", ())
         ),
+        figures=tuple((name, _artwork(figure)) for name, figure in fields.get("figures", {}).items()),
     )
 
 

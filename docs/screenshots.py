@@ -1,8 +1,10 @@
-"""Regenerate docs/home.png, docs/article.png and docs/article-mobile.png (`make screenshots`).
+"""Regenerate docs/home.png, docs/article.png, docs/article-mobile.png and docs/article-figures.png
+(`make screenshots`).
 
 Serves HOLR with the demo content from a throwaway SQLite database and media folder
-(runserver on a free loopback port), photographs the home page and its lead article
-full-page with Debian's headless Chromium, then stops the server.
+(runserver on a free loopback port, or SCREENSHOTS_PORT), photographs the home page, its
+lead article and the demo story with inline pictures, a gallery, an embed, a pull quote
+and a table, full-page with Debian's headless Chromium, then stops the server.
 """
 
 import base64
@@ -23,6 +25,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 MAX_HEIGHT = 12000  # px; a runaway page should not make a 100 MB PNG
+# The demo story whose body shows figures of every kind (demo/content/stories/).
+FIGURES_STORY = "/articles/swiss-glaciers-alps-retreat/"
 
 
 def free_port():
@@ -84,7 +88,7 @@ def screenshot(browser, url, width, path, mobile=False):
 def main():
     with tempfile.TemporaryDirectory(prefix="holr-screenshots-") as tmp:
         env = {k: v for k, v in os.environ.items() if k not in {
-            "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOWED_HOSTS", "CACHE_URL", "REDIS_URL"}}
+            "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOWED_HOSTS", "CACHE_URL", "REDIS_URL", "SCREENSHOTS_PORT"}}
         env.update(
             DJANGO_DEBUG="1",
             DJANGO_HTTPS="0",
@@ -95,7 +99,7 @@ def main():
         subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, cwd=ROOT, check=True)
         subprocess.run([*manage, "load_demo"], env=env, cwd=ROOT, check=True)
 
-        base = f"http://127.0.0.1:{free_port()}"
+        base = f"http://127.0.0.1:{os.environ.get('SCREENSHOTS_PORT') or free_port()}"
         log = Path(tmp) / "server.log"
         with log.open("w") as log_file:
             server = subprocess.Popen(
@@ -118,6 +122,7 @@ def main():
             screenshot(browser, f"{base}/", 1440, DOCS / "home.png")
             screenshot(browser, article, 1440, DOCS / "article.png")
             screenshot(browser, article, 390, DOCS / "article-mobile.png", mobile=True)
+            screenshot(browser, base + FIGURES_STORY, 1440, DOCS / "article-figures.png")
         finally:
             if browser:
                 browser.quit()

@@ -85,7 +85,7 @@ def test_load_demo_publishes_illustrated_articles_tagged_in_all_three_vocabulari
     assert len(articles) == len(demo.ARTICLES) >= 6
     assert output.strip() == (
         f"Demo content: {len(articles)} articles created "
-        f"(4 sections, 4 authors, {len(demo.TAGS)} tags, {len(articles)} images, 2 pages)."
+        f"(4 sections, 4 authors, {len(demo.TAGS)} tags, {len(articles) + 5} images, 2 pages)."
     )
     assert Section.objects.count() == 4
     for article in articles:
@@ -110,6 +110,54 @@ def test_load_demo_publishes_illustrated_articles_tagged_in_all_three_vocabulari
     assert edited == {PUTIN_XI: timedelta(hours=2), "swiss-glaciers-alps-retreat": timedelta(days=1)}
     # One article has no author, to show the site's byline.
     assert Article.objects.filter(authors=None).count() == 1
+
+
+@pytest.mark.django_db
+def test_load_demo_shows_figures_galleries_an_embed_pull_quotes_and_a_table(client):
+    """Two stories show the body's figures: their pictures are painted into the library
+    (alt text and credit, renditions on disk) and the body's `@name` references are
+    stored as those images' ids; the reader's page renders each of them."""
+    run("load_demo")
+
+    glaciers = Article.objects.get(slug="swiss-glaciers-alps-retreat")
+    zurich = Article.objects.get(slug="zurich-housing-cooperatives")
+    figures = {
+        name: Image.objects.get(alt=artwork.alt)
+        for item in demo.ARTICLES if item.slug in {glaciers.slug, zurich.slug}
+        for name, artwork in item.figures
+    }
+    assert sorted(figures) == ["courtyard", "evening", "firn", "moraine", "stakes"]
+    assert Image.objects.count() == len(demo.ARTICLES) + 5
+    for image in figures.values():
+        assert image.alt.startswith("Abstract illustration:") and image.credit == demo.IMAGE_CREDIT
+        assert (image.width, image.height) == (1920, 1080)
+        assert default_storage.exists(rendition_name(image.file.name, image.renditions.jpeg[0].width, "jpg"))
+    assert "@" not in glaciers.body + zurich.body
+    stakes = f'<figure data-image="{figures["stakes"].pk}" data-size="wide"><figcaption>Each stake'
+    assert stakes in glaciers.body
+    gallery = ",".join(str(figures[name].pk) for name in ("firn", "evening", "moraine"))
+    assert f'<figure data-gallery="{gallery}"><figcaption>Above the Rhône Glacier' in glaciers.body
+    assert '<figure data-embed="https://www.youtube.com/watch?v=Hq3Lx7GqY5E">' in glaciers.body
+    assert glaciers.body.count("<figure data-pullquote") == zurich.body.count("<figure data-pullquote") == 1
+    assert glaciers.body.count("<table>") == 1 and glaciers.body.count("<tr>") == 3
+    assert f'<figure data-image="{figures["courtyard"].pk}" data-size="wide">' in zurich.body
+
+    page = client.get(glaciers.get_absolute_url()).content.decode()
+    for name in ("stakes", "firn", "evening", "moraine"):
+        assert f'alt="{figures[name].alt}"' in page
+    assert "Play on YouTube" in page and "<iframe" not in page
+    assert "A single bad year can now do the damage that used to take a decade." in page
+    assert "<th>What made it worse</th>" in page
+    page = client.get(zurich.get_absolute_url()).content.decode()
+    assert f'alt="{figures["courtyard"].alt}"' in page and "Ángela Ruiz, architect" in page
+
+
+def test_demo_figure_references_must_name_a_figure_of_the_story():
+    """A body that names a picture the story does not paint is refused before anything is saved."""
+    with pytest.raises(ValueError, match=r'names no figure of the story \(@dawn\)'):
+        load_demo.resolve_figures('<figure data-image="@dawn"></figure>', {}, "a-story")
+    with pytest.raises(ValueError, match=r"\(7\)"):
+        load_demo.resolve_figures('<figure data-gallery="7"></figure>', {"dawn": Image(pk=3)}, "a-story")
 
 
 @pytest.mark.django_db

@@ -1,32 +1,30 @@
 """An editor builds a story with pictures, video, a pull quote and a table in the admin (issue 10).
 
-The editor half runs now: the toolbar's dialogs insert exactly the stored format of
-DESIGN.md ("references, not copies"), the form saves, and stored figures reopen and
-write back unchanged. What needs the richtext app (issue 10 part A: the sanitizer that
-keeps figures, the renderer that turns them into pictures and click-to-load embeds) is
-marked NEEDS_RENDERER: those asserts run once that app is installed.
+The journey of issue 10's "Done when": the toolbar's dialogs insert exactly the stored
+format of docs/rich-text.md ("references, not copies"), the form saves, the richtext
+sanitizer keeps it, and a reader (a fresh Chromium that logs every request it makes)
+sees each figure with nothing loaded from any host but the site until "Play" is clicked.
 """
 
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
+from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from articles.models import Article
+from articles.models import Article, Status
 from tests.browser.conftest import script_on_every_page, sign_in
 from tests.browser.test_content_security_policy import RECORD_VIOLATIONS, violations
+from tests.browser.test_rich_text import logging_browser, requested_hosts  # noqa: F401 (a fixture)
 from tests.builders import make_article, make_image
 
 USERNAME, PASSWORD = "picture-editor", "a-long-test-password"
 VIDEO = "https://www.youtube.com/watch?v=jNQXAC9IVRw"
 QUOTE = "We did not come to Moscow to talk about the weather."
 TABLE = [["Year", "City", "Visitors"], ["2019", "Moscow", "1,200"], ["2023", "Beijing", "3,400"]]
-HAS_RENDERER = apps.is_installed("richtext")
-NEEDS_RENDERER = "needs the richtext app (issue 10 part A): sanitizer keeping figures, and the renderer"
 
 EDITOR = ".field-body .ProseMirror[contenteditable='true']"
 
@@ -87,9 +85,11 @@ def recording_browser(browser):
 
 
 @pytest.mark.browser
-def test_editor_inserts_image_gallery_embed_pull_quote_and_table(
-    recording_browser, live_server, django_user_model
+def test_editor_inserts_image_gallery_embed_pull_quote_and_table_and_a_reader_sees_them(
+    recording_browser, logging_browser, live_server, django_user_model  # noqa: F811 (the fixture)
 ):
+    """The whole journey: inserted, saved as the stored format, and read with nothing
+    third-party requested before "Play", and the player's host requested after."""
     browser = recording_browser
     django_user_model.objects.create_superuser(USERNAME, "pictures@example.com", PASSWORD)
     crowds = make_image(alt="Crowds in Red Square", credit="HOLR Photo Desk")
@@ -176,45 +176,67 @@ def test_editor_inserts_image_gallery_embed_pull_quote_and_table(
     assert violations(browser) == []
     article = Article.objects.get()
 
-    # NEEDS_RENDERER: the body as stored. Until the richtext sanitizer keeps figures and
-    # tables, today's sanitizer drops them (the round trip is tested without it below).
-    if HAS_RENDERER:
-        assert article.body == expected
-        wait.until(lambda _: len(browser.find_elements(By.CSS_SELECTOR, ".ProseMirror .story-figure")) == 4)
-        assert body_value(browser) == expected
-    else:
-        assert article.body.startswith("<p>The visit began in the rain.</p>")
+    assert article.body == expected
+    wait.until(lambda _: len(browser.find_elements(By.CSS_SELECTOR, ".ProseMirror .story-figure")) == 4)
+    assert body_value(browser) == expected
+
+    # Published (the admin's own publishing is tests/browser/test_editor_publishes.py), the
+    # story is read by a visitor with no cookies in a Chromium that logs every request.
+    article.status, article.published_at = Status.PUBLISHED, timezone.now()
+    article.save()
+    reader_sees_each_figure_and_nothing_third_party_before_play(logging_browser, live_server, article, crowds)
 
 
-@pytest.mark.browser
-@pytest.mark.skipif(not HAS_RENDERER, reason=NEEDS_RENDERER)
-def test_reader_sees_the_figures_and_nothing_third_party_loads_before_play(browser, live_server):
-    crowds = make_image(alt="Crowds in Red Square", credit="HOLR Photo Desk")
-    gallery = [make_image(alt=f"Moscow, day {day}") for day in (1, 2, 3)]
-    article = Article.objects.create(
-        title="Three days in Moscow", slug="three-days", status="published",
-        body=expected_body(crowds, gallery),
-    )
+def words(element):
+    """The element's text as written (the credit is set in capitals by CSS)."""
+    return " ".join(element.get_attribute("textContent").split())
+
+
+def reader_sees_each_figure_and_nothing_third_party_before_play(reader, live_server, article, crowds):
+    wait = WebDriverWait(reader, 15)
+    reader.get(live_server.url + article.get_absolute_url())
+    play = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, ".embed__play"))
+    wait.until(lambda _: play.is_displayed())  # our own script woke the button
+    prose = reader.find_element(By.CSS_SELECTOR, "main .prose")
+
+    # The wide picture: a <picture> in its figure, the library's alt text, caption and credit below.
+    wide = prose.find_element(By.CSS_SELECTOR, "figure.figure--wide")
+    assert wide.find_element(By.CSS_SELECTOR, "picture img").get_attribute("alt") == crowds.alt
+    assert words(wide.find_element(By.TAG_NAME, "figcaption")) == "Crowds in Red Square HOLR Photo Desk"
+    # The gallery of three, in the order chosen.
+    gallery = prose.find_element(By.CSS_SELECTOR, "figure.figure--gallery")
+    assert [img.get_attribute("alt") for img in gallery.find_elements(By.CSS_SELECTOR, "picture img")] == [
+        "The Kremlin at dawn", "A tram on Tverskaya Street", "Snow on the Moskva",
+    ]
+    assert words(gallery.find_element(By.TAG_NAME, "figcaption")) == "Three days in Moscow Anna K."
+    # The embed is our own placeholder: the provider's name, the button, a plain link, the caption.
+    embed = prose.find_element(By.CSS_SELECTOR, "figure.embed")
+    assert embed.find_element(By.CSS_SELECTOR, ".embed__provider").text == "YouTube"
+    assert play.text == "Play on YouTube"
+    assert embed.find_element(By.CSS_SELECTOR, "a.embed__link").get_attribute("href") == VIDEO
+    assert "The arrival, filmed by a reader" in embed.text
+    assert reader.find_elements(By.TAG_NAME, "iframe") == []
+    # The pull quote with its attribution, and the 3×3 table.
+    quote = prose.find_element(By.CSS_SELECTOR, "figure.pullquote")
+    assert quote.find_element(By.TAG_NAME, "blockquote").text == QUOTE
+    assert quote.find_element(By.TAG_NAME, "figcaption").text == "A member of the delegation"
+    rows = prose.find_elements(By.CSS_SELECTOR, "table tr")
+    assert [[cell.text for cell in row.find_elements(By.CSS_SELECTOR, "th, td")] for row in rows] == TABLE
+
+    # Every request so far went to the site; lazy pictures further down included.
+    reader.execute_script("window.scrollTo(0, document.documentElement.scrollHeight)")
+    wait.until(lambda d: d.execute_script("return [...document.images].every(img => img.complete)"))
     site = urlsplit(live_server.url).netloc
-    browser.delete_all_cookies()
-    browser.get(live_server.url + article.get_absolute_url())
-    page = browser.find_element(By.TAG_NAME, "main")
-    assert page.find_element(By.CSS_SELECTOR, f"figure picture img[alt='{crowds.alt}']")
-    assert "Crowds in Red Square" in page.text and "HOLR Photo Desk" in page.text
-    assert len(page.find_elements(By.CSS_SELECTOR, "figure picture img")) == 4
-    assert QUOTE in page.text
-    assert [th.text for th in page.find_elements(By.CSS_SELECTOR, "table thead th")] == TABLE[0]
-    assert not page.find_elements(By.TAG_NAME, "iframe")
+    before = requested_hosts(reader)
+    assert before and set(before) == {site}
 
-    def hosts():
-        entries = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
-        return {urlsplit(url).netloc for url in entries} | {site}
-
-    assert hosts() == {site}
-    page.find_element(By.XPATH, ".//button[contains(., 'Play')]").click()
-    WebDriverWait(browser, 15).until(lambda _: page.find_elements(By.TAG_NAME, "iframe"))
-    frame = page.find_element(By.TAG_NAME, "iframe")
-    assert urlsplit(frame.get_attribute("src")).netloc in {"www.youtube-nocookie.com", "www.youtube.com"}
+    reader.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", play)
+    play.click()
+    frame = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "figure.embed iframe.embed__frame"))
+    assert frame.get_attribute("src") == "https://www.youtube-nocookie.com/embed/jNQXAC9IVRw"
+    after = []  # the log is handed over once: gather it until the player's request shows
+    wait.until(lambda d: after.extend(requested_hosts(d)) or "www.youtube-nocookie.com" in after)
+    assert set(after) <= {site, "www.youtube-nocookie.com"}, after
 
 
 def axe_violations_in(browser, selector):
@@ -238,11 +260,7 @@ def axe_violations_in(browser, selector):
 def test_stored_figures_reopen_in_the_editor_and_write_back_unchanged_and_pass_axe(
     recording_browser, live_server, django_user_model
 ):
-    """A saved story opens with each figure shown (thumbnails, caption fields) and its markup kept.
-
-    The body is written to the database directly, as the richtext sanitizer will keep it,
-    so this round trip does not wait for that app.
-    """
+    """A saved story opens with each figure shown (thumbnails, caption fields) and its markup kept."""
     browser = recording_browser
     django_user_model.objects.create_superuser(USERNAME, "pictures@example.com", PASSWORD)
     crowds = make_image(alt="Crowds in Red Square")

@@ -3,13 +3,15 @@
 Idempotent: sections, authors and articles are matched by slug and tags by name, and
 what exists is left exactly as it is, so a second run changes nothing. Lead images are
 painted with Pillow (no downloads) and saved through the image library, which makes
-their renditions.
+their renditions; so are the illustrations a story shows in its body (its "figures"),
+whose `@name` references become library ids before the story is saved.
 """
 
 import functools
 import io
 import math
 import random
+import re
 from datetime import timedelta
 
 from django.core.files.base import ContentFile
@@ -31,6 +33,9 @@ from pages.models import Page
 SIZE = (1920, 1080)
 # Shapes are drawn at twice the size and scaled down: ImageDraw does not anti-alias.
 SCALE = 2
+# A figure's reference to a picture by name in a demo body: data-image="@name",
+# data-gallery="@a,@b,@c" (demo/stories.py).
+REFERENCE = re.compile(r'(data-(?:image|gallery)=")([^"]*)(")')
 
 
 class Command(BaseCommand):
@@ -118,11 +123,15 @@ class Command(BaseCommand):
 
     def article(self, item, sections, authors, tags, now):
         published_at = now - item.age
+        figures = {
+            name: self.image(item, artwork=artwork, name=f"{item.slug}-{name}")
+            for name, artwork in item.figures
+        }
         article = Article.objects.create(
             title=item.title,
             slug=item.slug,
             dek=item.dek,
-            body=item.body.strip(),
+            body=resolve_figures(item.body.strip(), figures, item.slug),
             status=Status.PUBLISHED,
             published_at=published_at,
             section=sections[item.section],
@@ -146,16 +155,34 @@ class Command(BaseCommand):
         self.created["articles"] += 1
         return article
 
-    def image(self, item):
-        data = paint(item.artwork, seed=item.slug)
+    def image(self, item, artwork=None, name=None):
+        """The article's lead illustration, or with `artwork` and `name` one of its figures."""
+        artwork, name = artwork or item.artwork, name or item.slug
+        data = paint(artwork, seed=name)
         image = Image.objects.create(
-            file=ContentFile(data, name=f"{item.slug}.jpg"),
-            alt=item.artwork.alt,
+            file=ContentFile(data, name=f"{name}.jpg"),
+            alt=artwork.alt,
             credit=demo.IMAGE_CREDIT,
         )
         self.saved_files.append(image.file.name)
         self.created["images"] += 1
         return image
+
+
+def resolve_figures(body, images, slug):
+    """`body` with each `@name` in data-image and data-gallery replaced by that image's id."""
+
+    def ids(match):
+        names = match.group(2).split(",")
+        unknown = [name for name in names if not name.startswith("@") or name[1:] not in images]
+        if unknown:
+            raise ValueError(
+                f"{slug}: {match.group(0)} names no figure of the story ({', '.join(unknown)}); "
+                'write data-image="@name" with a name from its "figures".'
+            )
+        return match.group(1) + ",".join(str(images[name[1:]].pk) for name in names) + match.group(3)
+
+    return REFERENCE.sub(ids, body)
 
 
 def paint(artwork, seed):
