@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
 
         from pagecache import versions
 
-        from . import checks, corrections, redirects  # noqa: F401  (deploy checks; notes; 301s and 410s)
+        from . import checks, corrections, redirects, unseen  # noqa: F401  (deploy checks; notes; 301s and 410s)
         from .converters import UnicodeSlugConverter, VocabularyConverter
 
         # Registered here, not in urls.py: other apps' URLconfs (feeds) use them too.
@@ -18,3 +18,5 @@ class ArticlesConfig(AppConfig):
         register_converter(VocabularyConverter, "vocabulary")
         # Scheduled articles go live without a save: the page cache moves on at their time.
         versions.register_schedule(self.get_model("Article").objects.next_publication_after)
+        # Drafts and what hangs off them retire no cached page (issue 12).
+        versions.register_unseen(unseen.is_unseen)

@@ -4,6 +4,9 @@ Generic on purpose: every model of the apps that hold reader-visible content, an
 tag through models' m2m changes, plus `holr.signals.content_changed` for changes that
 send no model signals (queryset update(), bulk_create, raw SQL). A new model in one of
 these apps (feeds, search, revisions, slug redirects...) is covered without more work.
+
+The one exception is a change that a content app vouches no reader can see (a draft's
+save and everything hanging off the draft: versions.register_unseen); it retires nothing.
 """
 
 from django.conf import settings
@@ -21,14 +24,19 @@ def watched(model):
 
 @receiver(post_save, dispatch_uid="pagecache.saved")
 @receiver(post_delete, dispatch_uid="pagecache.deleted")
-def model_changed(sender, **kwargs):
-    if watched(sender):  # fixtures (raw saves) too: loaddata changes what readers see
+def model_changed(sender, signal, **kwargs):
+    # Fixtures (raw saves) too: loaddata changes what readers see.
+    if watched(sender) and not versions.is_unseen(sender, signal=signal, **kwargs):
         versions.bump()
 
 
 @receiver(m2m_changed, dispatch_uid="pagecache.m2m")
 def relation_changed(sender, action, **kwargs):
-    if action.startswith("post_") and (watched(sender) or watched(kwargs["model"])):
+    if (
+        action.startswith("post_")
+        and (watched(sender) or watched(kwargs["model"]))
+        and not versions.is_unseen(sender, action=action, **kwargs)
+    ):
         versions.bump()
 
 

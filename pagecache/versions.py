@@ -216,6 +216,22 @@ def _next_scheduled_after(moment):
     return min(filter(None, (next_after(moment) for next_after in _schedules)), default=None)
 
 
+# Changes no reader can see (an editor saving a draft): each content app registers a
+# function `(sender, instance, **signal kwargs) -> True when the change is unseen` when it
+# is ready (articles/unseen.py), and receivers.py skips the bump for those. A function
+# answers True only when it is sure; anything it does not know about still bumps.
+_unseen_deciders = []
+
+
+def register_unseen(decide):
+    if decide not in _unseen_deciders:
+        _unseen_deciders.append(decide)
+
+
+def is_unseen(sender, **kwargs):
+    return any(decide(sender, **kwargs) for decide in _unseen_deciders)
+
+
 # A shared cache
 
 
