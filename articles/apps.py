@@ -10,7 +10,12 @@ class ArticlesConfig(AppConfig):
 
         from pagecache import versions
 
-        from . import checks, corrections, redirects, unseen  # noqa: F401  (deploy checks; notes; 301s and 410s)
+        from . import (  # noqa: F401  (deploy checks; notes; 301s and 410s)
+            checks,
+            corrections,
+            redirects,
+            unseen,
+        )
         from .converters import UnicodeSlugConverter, VocabularyConverter
 
         # Registered here, not in urls.py: other apps' URLconfs (feeds) use them too.

@@ -74,9 +74,9 @@ def visible(fields):
 
 
 def scheduled_time(fields):
-    if fields["status"] == Status.PUBLISHED and fields["published_at"] is not None:
-        if fields["published_at"] > timezone.now():
-            return fields["published_at"]
+    published_at = fields["published_at"]
+    if fields["status"] == Status.PUBLISHED and published_at is not None and published_at > timezone.now():
+        return published_at
     return None
 
 
