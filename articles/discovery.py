@@ -35,9 +35,11 @@ def often_with(tag, limit=OFTEN_WITH):
     the (tag, article) index); most shared first, then by name; never `tag` itself.
     """
     newest = tag.tagged_articles.model.objects.filter(tag=tag).order_by("-content_object_id")
-    articles = Article.objects.published().filter(
-        pk__in=newest.values("content_object_id")[:OFTEN_WITH_ARTICLES]
-    ).values("pk")
+    articles = (
+        Article.objects.published()
+        .filter(pk__in=newest.values("content_object_id")[:OFTEN_WITH_ARTICLES])
+        .values("pk")
+    )
     parts = []
     for vocabulary in VOCABULARIES.values():
         tags = vocabulary.model.objects.filter(tagged_articles__content_object__in=articles)

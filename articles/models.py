@@ -129,9 +129,7 @@ class TaggedPlace(TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_place")
-        ]
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_place")]
         indexes = [models.Index(fields=["tag", "content_object"], name="place_articles_idx")]
 
 
@@ -140,9 +138,7 @@ class TaggedEvent(TaggedItemBase):
     content_object = models.ForeignKey("Article", on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_event")
-        ]
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_event")]
         indexes = [models.Index(fields=["tag", "content_object"], name="event_articles_idx")]
 
 
@@ -160,7 +156,7 @@ def tag_field(label, through, examples):
         ordering=["name"],  # pages and the admin list a vocabulary's tags alphabetically
         blank=True,
         help_text=f"Comma-separated names, e.g. {examples}. New names become new tags; "
-        'put a name that contains a comma in double quotes.',
+        "put a name that contains a comma in double quotes.",
     )
 
 
@@ -191,9 +187,7 @@ class Article(models.Model):
     section = models.ForeignKey(
         Section, on_delete=models.PROTECT, null=True, blank=True, related_name="articles"
     )
-    authors = models.ManyToManyField(
-        Author, through="ArticleAuthor", blank=True, related_name="articles"
-    )
+    authors = models.ManyToManyField(Author, through="ArticleAuthor", blank=True, related_name="articles")
     lead_image = models.ForeignKey(
         "images.Image",
         on_delete=models.PROTECT,
@@ -270,7 +264,11 @@ class Article(models.Model):
 
     @property
     def is_scheduled(self):
-        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
 
     @property
     def is_updated(self):
@@ -303,9 +301,7 @@ class ArticleAuthor(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")
-        ]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="unique_article_author")]
         indexes = [models.Index(fields=["author", "article"], name="author_articles_idx")]
         verbose_name = "author"
         verbose_name_plural = "authors"
@@ -417,9 +413,7 @@ class TagRedirect(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["vocabulary", "old_slug"], name="unique_tag_redirect")
-        ]
+        constraints = [models.UniqueConstraint(fields=["vocabulary", "old_slug"], name="unique_tag_redirect")]
         verbose_name = "old tag address"
         verbose_name_plural = "old tag addresses"
 

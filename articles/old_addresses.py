@@ -34,7 +34,11 @@ class OldAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and request.path == "/" and request.GET.keys() & set(HOME_QUERIES):
+        if (
+            request.method in ("GET", "HEAD")
+            and request.path == "/"
+            and request.GET.keys() & set(HOME_QUERIES)
+        ):
             redirect = path_redirect(request)
             if redirect is not None:
                 return redirect

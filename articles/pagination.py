@@ -48,7 +48,9 @@ class ArticlePaginator(Paginator):
     def count(self):
         if self.count_key is None:
             return super().count
-        return remembered(f"holr:listing-count:{self.count_key}", lambda: Paginator.count.func(self), COUNT_TIMEOUT)
+        return remembered(
+            f"holr:listing-count:{self.count_key}", lambda: Paginator.count.func(self), COUNT_TIMEOUT
+        )
 
     def page(self, number):
         if self.page_rows is None or self.object_list.query.distinct:
@@ -80,13 +82,21 @@ class ArticlePaginator(Paginator):
         index entries, kept under the content version like the count, and every deep page after that
         starts from its boundary (keyset pagination behind ?page=N URLs).
         """
-        if self.count_key is None or listing.query.order_by or list(listing.model._meta.ordering) != ARTICLE_ORDER:
+        if (
+            self.count_key is None
+            or listing.query.order_by
+            or list(listing.model._meta.ordering) != ARTICLE_ORDER
+        ):
             return None
 
         def every_pages_last_row():
             rows = listing.values_list("published_at", "pk").iterator(chunk_size=2000)
-            return {position: row for position, row in enumerate(rows, start=1) if position % self.per_page == 0}
+            return {
+                position: row for position, row in enumerate(rows, start=1) if position % self.per_page == 0
+            }
 
-        boundaries = remembered(f"holr:listing-boundaries:{self.count_key}", every_pages_last_row, COUNT_TIMEOUT)
+        boundaries = remembered(
+            f"holr:listing-boundaries:{self.count_key}", every_pages_last_row, COUNT_TIMEOUT
+        )
         boundary = boundaries.get(bottom)
         return boundary if boundary is not None and boundary[0] is not None else None

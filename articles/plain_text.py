@@ -31,8 +31,31 @@ PUBLISHED_LINE = re.compile(r"published by\s+\S.{0,80}", re.IGNORECASE)
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*(?=\s)")
 # Words whose full stop does not end a sentence in a dek ("Mr. Xi said").
 ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "mt", "jr", "sr", "gen", "col", "lt", "sgt",
-    "capt", "gov", "sen", "rep", "pres", "rev", "fr", "no", "vs", "etc", "approx", "inc",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "mt",
+    "jr",
+    "sr",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "gov",
+    "sen",
+    "rep",
+    "pres",
+    "rev",
+    "fr",
+    "no",
+    "vs",
+    "etc",
+    "approx",
+    "inc",
 }
 
 
@@ -104,7 +127,9 @@ def parse_article(path, text, *, slug=None, dek=None):
     body = render_body(blocks)
     if dek is None:
         dek = first_sentence(" ".join(blocks[0]))
-    return ParsedArticle(path=path, title=title, slug=slug, dek=" ".join(dek.split()), body=body, credit=credit)
+    return ParsedArticle(
+        path=path, title=title, slug=slug, dek=" ".join(dek.split()), body=body, credit=credit
+    )
 
 
 def check_title(title):
@@ -131,7 +156,9 @@ def take_credit(lines, *, first_line_number):
     if not credit:
         raise FileProblem(f"line {first_line_number + index}: the Image Credit line names no one")
     if len(credit) > limit:
-        raise FileProblem(f"line {first_line_number + index}: the image credit is {len(credit)} characters; the limit is {limit}")
+        raise FileProblem(
+            f"line {first_line_number + index}: the image credit is {len(credit)} characters; the limit is {limit}"
+        )
     lines[index] = ""  # a blank line: the credit also ends the paragraph above it
     return credit
 

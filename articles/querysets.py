@@ -37,7 +37,9 @@ class ArticleQuerySet(models.QuerySet):
         from .models import Author
 
         return self.select_related("section", "lead_image").prefetch_related(
-            Prefetch("authors", queryset=Author.objects.order_by("article_links__position", "article_links__id"))
+            Prefetch(
+                "authors", queryset=Author.objects.order_by("article_links__position", "article_links__id")
+            )
         )
 
     def with_tags(self):
@@ -51,7 +53,12 @@ class ArticleQuerySet(models.QuerySet):
 
     def next_publication_after(self, moment):
         """When the next scheduled article after `moment` goes live, or None."""
-        return self.scheduled_after(moment).order_by("published_at").values_list("published_at", flat=True).first()
+        return (
+            self.scheduled_after(moment)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def related_to(self, article):
         """Articles sharing the most people, places and events with `article`, newest first on ties.
@@ -82,7 +89,10 @@ class ArticleQuerySet(models.QuerySet):
         nearby = self
         if article.published_at is not None:
             nearby = self.filter(
-                published_at__range=(article.published_at - RELATED_WINDOW, article.published_at + RELATED_WINDOW)
+                published_at__range=(
+                    article.published_at - RELATED_WINDOW,
+                    article.published_at + RELATED_WINDOW,
+                )
             )
         return (
             nearby.filter(shares_a_tag)
@@ -90,6 +100,7 @@ class ArticleQuerySet(models.QuerySet):
             .annotate(related_score=score)
             .order_by("-related_score", "-published_at", "-id")
         )
+
 
 class PreviewLinkQuerySet(models.QuerySet):
     def active(self):

@@ -93,9 +93,7 @@ def keep_old_article_address(sender, instance, created, raw=False, **kwargs):
     ArticleRedirect.objects.filter(old_slug=instance.slug).delete()
     DeletedArticle.objects.filter(slug=instance.slug).delete()
     if previous is not None and was_visible(previous):
-        ArticleRedirect.objects.update_or_create(
-            old_slug=previous["slug"], defaults={"article": instance}
-        )
+        ArticleRedirect.objects.update_or_create(old_slug=previous["slug"], defaults={"article": instance})
 
 
 def was_visible(fields):

@@ -125,7 +125,8 @@ def news_article(article):
         # Google's article guidelines ask for 16:9, 4:3 and 1:1: the 1200×630 share crop,
         # the 4:3 and square crops around the focal point, and the full frame.
         images = [
-            image_object(rendition, article.lead_image) for rendition in (*renditions.every_crop, renditions.largest)
+            image_object(rendition, article.lead_image)
+            for rendition in (*renditions.every_crop, renditions.largest)
         ]
     # Then the images inside the story (fetched once for the page, richtext/rendering.py).
     for image in inline_images(article):

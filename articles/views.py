@@ -149,9 +149,7 @@ class TagIndexView(TemplateView):
     def get_context_data(self, **kwargs):
         vocabulary = self.kwargs["vocabulary"]
         tags = (
-            vocabulary.model.objects.filter(
-                tagged_articles__content_object__in=Article.objects.published()
-            )
+            vocabulary.model.objects.filter(tagged_articles__content_object__in=Article.objects.published())
             .annotate(article_count=Count("tagged_articles"))
             .order_by(Lower("name"), "pk")
         )
@@ -175,7 +173,9 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.for_listing().with_tags().prefetch_related("notes").visible_to(self.request.user)
+        return (
+            Article.objects.for_listing().with_tags().prefetch_related("notes").visible_to(self.request.user)
+        )
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

@@ -67,7 +67,8 @@ class BackupError(Exception):
 def backed_up_models():
     """Every concrete installed model whose rows a backup holds, ordered so references load."""
     models = [
-        model for model in apps.get_models()
+        model
+        for model in apps.get_models()
         if model._meta.label_lower not in MADE_BY_MIGRATE | DERIVED
         and not model._meta.proxy
         and model._meta.managed
@@ -181,7 +182,9 @@ def sha256_of_file(path):
 def _safe_member_name(member):
     name = PurePosixPath(member.name)
     if not member.isfile() or name.is_absolute() or ".." in name.parts or "\\" in member.name:
-        raise BackupError(f"the archive holds an unsafe entry ({member.name!r}); it was not made by `backup`.")
+        raise BackupError(
+            f"the archive holds an unsafe entry ({member.name!r}); it was not made by `backup`."
+        )
     return name.as_posix()
 
 
@@ -204,7 +207,9 @@ def read_backup(path, scratch):
                         out.write(chunk)
                 digests[name] = digest.hexdigest()
     except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
-        raise BackupError(f"{path} is damaged or not a HOLR backup ({error or type(error).__name__}).") from error
+        raise BackupError(
+            f"{path} is damaged or not a HOLR backup ({error or type(error).__name__})."
+        ) from error
     if MANIFEST not in digests:
         raise BackupError(f"{path} has no {MANIFEST}: it is incomplete or not a HOLR backup.")
     try:
@@ -213,14 +218,23 @@ def read_backup(path, scratch):
     except (ValueError, KeyError, TypeError) as error:
         raise BackupError(f"{path} has an unreadable {MANIFEST} ({error}).") from error
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"{path} is backup format {manifest.get('format')!r}; this HOLR reads format {FORMAT}.")
+        raise BackupError(
+            f"{path} is backup format {manifest.get('format')!r}; this HOLR reads format {FORMAT}."
+        )
     del digests[MANIFEST]
     missing = sorted(set(expected) - set(digests))
     unlisted = sorted(set(digests) - set(expected))
     damaged = sorted(name for name in set(expected) & set(digests) if expected[name] != digests[name])
     if missing or unlisted or damaged:
-        problems = [f"{label}: {', '.join(names[:5])}" for label, names in
-                    (("missing", missing), ("not in the manifest", unlisted), ("checksum mismatch", damaged)) if names]
+        problems = [
+            f"{label}: {', '.join(names[:5])}"
+            for label, names in (
+                ("missing", missing),
+                ("not in the manifest", unlisted),
+                ("checksum mismatch", damaged),
+            )
+            if names
+        ]
         raise BackupError(f"{path} failed verification ({'; '.join(problems)}). Nothing was restored.")
     return manifest
 
@@ -228,7 +242,8 @@ def read_backup(path, scratch):
 def content_rows(using=DEFAULT_DB_ALIAS):
     """Models that already hold rows in the target, other than what migrations make."""
     return [
-        model._meta.label_lower for model in backed_up_models()
+        model._meta.label_lower
+        for model in backed_up_models()
         if model._meta.label_lower not in SEEDED_BY_MIGRATIONS and model._base_manager.using(using).exists()
     ]
 
@@ -237,8 +252,11 @@ def _tables(models):
     tables = []
     for model in models:
         tables.append(model._meta.db_table)
-        tables += [field.remote_field.through._meta.db_table for field in model._meta.local_many_to_many
-                   if field.remote_field.through._meta.auto_created]
+        tables += [
+            field.remote_field.through._meta.db_table
+            for field in model._meta.local_many_to_many
+            if field.remote_field.through._meta.auto_created
+        ]
     return tables
 
 
@@ -269,9 +287,14 @@ def restore_backup(path, media_root, force=False, using=DEFAULT_DB_ALIAS, progre
                     "migrated database, or pass --force to replace everything in it."
                 )
             if any(media_root.iterdir() if media_root.is_dir() else ()):
-                raise BackupError(f"The media folder {media_root} is not empty. Use an empty folder, or pass --force.")
-        staged_media = [(Path(scratch, name), media_root / name.removeprefix(MEDIA)) for name in manifest["sha256"]
-                        if name.startswith(MEDIA)]
+                raise BackupError(
+                    f"The media folder {media_root} is not empty. Use an empty folder, or pass --force."
+                )
+        staged_media = [
+            (Path(scratch, name), media_root / name.removeprefix(MEDIA))
+            for name in manifest["sha256"]
+            if name.startswith(MEDIA)
+        ]
         written = []
         connection = connections[using]
         try:
@@ -282,12 +305,23 @@ def restore_backup(path, media_root, force=False, using=DEFAULT_DB_ALIAS, progre
                 models = backed_up_models()
                 _run_pending_constraint_checks(connection)
                 derived = [apps.get_model(label) for label in DERIVED]  # emptied too; rebuilt below
-                connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), _tables([*models, *derived])))
+                connection.ops.execute_sql_flush(
+                    connection.ops.sql_flush(no_style(), _tables([*models, *derived]))
+                )
                 call_command("loaddata", str(Path(scratch, DATA)), database=using, verbosity=0)
-                found = {label: apps.get_model(label)._base_manager.using(using).count() for label in manifest["counts"]}
+                found = {
+                    label: apps.get_model(label)._base_manager.using(using).count()
+                    for label in manifest["counts"]
+                }
                 if found != manifest["counts"]:
-                    wrong = {label: (count, found[label]) for label, count in manifest["counts"].items() if found[label] != count}
-                    raise BackupError(f"Row counts differ after loading (expected, found): {wrong}. Nothing was restored.")
+                    wrong = {
+                        label: (count, found[label])
+                        for label, count in manifest["counts"].items()
+                        if found[label] != count
+                    }
+                    raise BackupError(
+                        f"Row counts differ after loading (expected, found): {wrong}. Nothing was restored."
+                    )
                 progress()
                 # Files go in under temporary names first and are renamed into place only
                 # when all are there, so a failure (a full disk) leaves the folder as it was.

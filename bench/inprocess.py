@@ -93,7 +93,9 @@ def measure(client, path, repeat):
         start = time.perf_counter()
         client.get(path)
         times.append((time.perf_counter() - start) * 1000)
-    content = getattr(response, "content", b"") if not response.streaming else b"".join(response.streaming_content)
+    content = (
+        getattr(response, "content", b"") if not response.streaming else b"".join(response.streaming_content)
+    )
     return {
         "status": response.status_code,
         "bytes": len(content),

@@ -67,7 +67,9 @@ print(json.dumps({"dek": Article.objects.get(pk=pk).dek, "logged_saves": changes
 
 
 def manage(env, *args):
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True
+    )
     if result.returncode:
         sys.exit(f"manage.py {' '.join(args[:1])} failed:\n{result.stderr}")
     return result.stdout
@@ -166,7 +168,9 @@ class Editor(threading.Thread):
             self.landed += 1
             self.last_dek = dek
         else:
-            self.failures.append(f"save {n}: answer {status}" + (" (form errors)" if "errornote" in html else ""))
+            self.failures.append(
+                f"save {n}: answer {status}" + (" (form errors)" if "errornote" in html else "")
+            )
 
     def run(self):
         try:
@@ -208,8 +212,11 @@ def main():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes (default 3)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     parser.add_argument("--port", type=int, default=8180)
-    parser.add_argument("--database-url", help="a database to use instead of a fresh SQLite file; it is migrated "
-                        "and gets the demo content and a 'load-editor' superuser")
+    parser.add_argument(
+        "--database-url",
+        help="a database to use instead of a fresh SQLite file; it is migrated "
+        "and gets the demo content and a 'load-editor' superuser",
+    )
     parser.add_argument("--cache-url", help="e.g. redis://127.0.0.1:6379/9 (default: per-process memory)")
     options = parser.parse_args()
     if not shutil.which("wrk"):
@@ -219,10 +226,14 @@ def main():
     with tempfile.TemporaryDirectory(prefix="holr-load-") as scratch:
         env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CACHE_URL"}}
         env.update(
-            DJANGO_SETTINGS_MODULE="holr.settings", DJANGO_DEBUG="0", DJANGO_HTTPS="0",
-            DJANGO_SECRET_KEY=secrets.token_urlsafe(40), DJANGO_ALLOWED_HOSTS="127.0.0.1",
+            DJANGO_SETTINGS_MODULE="holr.settings",
+            DJANGO_DEBUG="0",
+            DJANGO_HTTPS="0",
+            DJANGO_SECRET_KEY=secrets.token_urlsafe(40),
+            DJANGO_ALLOWED_HOSTS="127.0.0.1",
             DATABASE_URL=options.database_url or f"sqlite:///{scratch}/load.sqlite3",
-            MEDIA_ROOT=f"{scratch}/media", LOAD_EDITOR_PASSWORD=secrets.token_urlsafe(16),
+            MEDIA_ROOT=f"{scratch}/media",
+            LOAD_EDITOR_PASSWORD=secrets.token_urlsafe(16),
         )
         if options.cache_url:
             env["CACHE_URL"] = options.cache_url
@@ -238,21 +249,51 @@ def main():
         log_path = Path(scratch, "gunicorn.log")
         with log_path.open("w") as log:
             server = subprocess.Popen(
-                [str(gunicorn), "holr.wsgi", "--bind", f"127.0.0.1:{options.port}", "--workers", str(options.workers),
-                 "--threads", str(options.threads), "--worker-class", "gthread", "--no-control-socket",
-                 "--log-level", "warning"],
-                cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    str(gunicorn),
+                    "holr.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{options.port}",
+                    "--workers",
+                    str(options.workers),
+                    "--threads",
+                    str(options.threads),
+                    "--worker-class",
+                    "gthread",
+                    "--no-control-socket",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=PROJECT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         try:
             wait_until_serving(base + "/", server)
             editor = Editor(base, site["article"], env["LOAD_EDITOR_PASSWORD"])
             editor.start()
-            print(f"Load: {options.connections} readers for {options.duration} s over {len(site['paths'])} pages, "
-                  f"an editor saving article {site['article']} every second…", flush=True)
+            print(
+                f"Load: {options.connections} readers for {options.duration} s over {len(site['paths'])} pages, "
+                f"an editor saving article {site['article']} every second…",
+                flush=True,
+            )
             wrk = subprocess.run(
-                ["wrk", f"-t{options.wrk_threads}", f"-c{options.connections}", f"-d{options.duration}s",
-                 "--timeout", "10s", "-s", str(PROJECT / "bench" / "load.lua"), base, "--", *site["paths"]],
-                capture_output=True, text=True,
+                [
+                    "wrk",
+                    f"-t{options.wrk_threads}",
+                    f"-c{options.connections}",
+                    f"-d{options.duration}s",
+                    "--timeout",
+                    "10s",
+                    "-s",
+                    str(PROJECT / "bench" / "load.lua"),
+                    base,
+                    "--",
+                    *site["paths"],
+                ],
+                capture_output=True,
+                text=True,
             )
             editor.stop.set()
             editor.join(timeout=60)
@@ -264,7 +305,9 @@ def main():
             sys.exit(f"wrk failed:\n{wrk.stdout}\n{wrk.stderr}")
         figures = json.loads(lines[-1].removeprefix("HOLR-LOAD "))
         verify_env = {**env, "LOAD_ARTICLE": str(site["article"]), "LOAD_SINCE": since}
-        stored = json.loads(manage(verify_env, "shell", "--no-imports", "-c", VERIFY).strip().splitlines()[-1])
+        stored = json.loads(
+            manage(verify_env, "shell", "--no-imports", "-c", VERIFY).strip().splitlines()[-1]
+        )
         server_log = log_path.read_text()
 
     report(options, database, figures, editor, stored, server_log)
@@ -278,10 +321,18 @@ def report(options, database, f, editor, stored, server_log):
     socket_errors = f["connect_errors"] + f["read_errors"] + f["write_errors"] + f["timeouts"]
     tracebacks = server_log.count("Traceback")
     saves_ok = (
-        not editor.failures and editor.landed == editor.attempted > 0
-        and stored["logged_saves"] == editor.landed and stored["dek"] == editor.last_dek
+        not editor.failures
+        and editor.landed == editor.attempted > 0
+        and stored["logged_saves"] == editor.landed
+        and stored["dek"] == editor.last_dek
     )
-    passed = f["server_errors"] == 0 and f["client_errors"] == 0 and socket_errors == 0 and saves_ok and not tracebacks
+    passed = (
+        f["server_errors"] == 0
+        and f["client_errors"] == 0
+        and socket_errors == 0
+        and saves_ok
+        and not tracebacks
+    )
     print(f"""
 HOLR load test · gunicorn {options.workers} workers × {options.threads} threads on 127.0.0.1:{options.port} · {database}
   readers        {options.connections} connections for {seconds:.1f} s (wrk, {options.wrk_threads} threads)

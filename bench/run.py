@@ -42,14 +42,22 @@ WORKER_RSS_MAX_MB = 150
 
 
 def parse_args():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="About 30 seconds: 1 s a page, no warm-up, cache off only.")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="About 30 seconds: 1 s a page, no warm-up, cache off only."
+    )
     parser.add_argument("--duration", type=float, help="Seconds of load per page (default 10, quick 1).")
     parser.add_argument(
         "--cache", help="Page-cache passes (DJANGO_PAGE_CACHE): off, on or off,on (default; --quick: off)."
     )
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2: one per core).")
-    parser.add_argument("--connections", type=int, default=4, help="wrk connections (default 4: two per worker).")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn sync workers (default 2: one per core)."
+    )
+    parser.add_argument(
+        "--connections", type=int, default=4, help="wrk connections (default 4: two per worker)."
+    )
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8160")))
     parser.add_argument("--label", default="", help="A word for the results file name, e.g. sqlite-100k.")
     parser.add_argument("--no-save", action="store_true", help="Print the table only; write no JSON.")
@@ -96,9 +104,17 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             [
-                str(Path(sys.executable).with_name("gunicorn")), "holr.wsgi:application",
-                "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
-                "--no-control-socket", "--log-level", "warning",
+                str(Path(sys.executable).with_name("gunicorn")),
+                "holr.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--worker-class",
+                "sync",
+                "--no-control-socket",
+                "--log-level",
+                "warning",
             ],
             cwd=ROOT,
             env=env,
@@ -149,7 +165,14 @@ def wrk(url, seconds, connections):
     # A long timeout: a slow page's requests are measured, not abandoned (an abandoned
     # request still occupies a sync worker, and the next page would pay for it).
     command = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--timeout", "60s", "--latency", url,
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--timeout",
+        "60s",
+        "--latency",
+        url,
     ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
@@ -203,10 +226,18 @@ def check_targets(measured, cache):
     if cache == "off":
         for prefix, minimum in CACHE_OFF_MIN_RATIO.items():
             if (p := page(prefix)) and p["status"] == 200:
-                checks.append((f"{p['name']} ≥ {minimum}× floor req/s", p["rps_ratio"], p["rps_ratio"] >= minimum))
+                checks.append(
+                    (f"{p['name']} ≥ {minimum}× floor req/s", p["rps_ratio"], p["rps_ratio"] >= minimum)
+                )
     else:
         for p in ok:
-            checks.append((f"{p['name']} ≥ {CACHE_ON_MIN_RATIO}× floor req/s", p["rps_ratio"], p["rps_ratio"] >= CACHE_ON_MIN_RATIO))
+            checks.append(
+                (
+                    f"{p['name']} ≥ {CACHE_ON_MIN_RATIO}× floor req/s",
+                    p["rps_ratio"],
+                    p["rps_ratio"] >= CACHE_ON_MIN_RATIO,
+                )
+            )
     for p in ok:
         spread = round(p["p99_ms"] / p["p50_ms"], 1) if p["p50_ms"] else 0
         checks.append((f"{p['name']}: p99 < {P99_OVER_P50_MAX}× p50", spread, spread < P99_OVER_P50_MAX))
@@ -216,7 +247,13 @@ def check_targets(measured, cache):
                 if name.startswith(prefix) and p["status"] == 200:
                     checks.append((f"{name}: ≤ {budget} queries", p["queries"], p["queries"] <= budget))
     for name, figures in measured["admin"].items():
-        checks.append((f"{name} < {ADMIN_MAX_MS} ms server time", figures["server_ms"], figures["server_ms"] < ADMIN_MAX_MS))
+        checks.append(
+            (
+                f"{name} < {ADMIN_MAX_MS} ms server time",
+                figures["server_ms"],
+                figures["server_ms"] < ADMIN_MAX_MS,
+            )
+        )
     first, deepest = page("tag page 1 "), page("tag page 1000")
     if first and deepest:
         ratio = round(deepest["server_ms"] / first["server_ms"], 2)
@@ -225,7 +262,9 @@ def check_targets(measured, cache):
         checks.append(("tag page 1000 ≥ ½ page 1 req/s", ratio, ratio <= 2))
     sitemap = pages.get("sitemap section")
     if sitemap and sitemap["status"] == 200:
-        checks.append(("sitemap section < 2000 ms server time", sitemap["server_ms"], sitemap["server_ms"] < 2000))
+        checks.append(
+            ("sitemap section < 2000 ms server time", sitemap["server_ms"], sitemap["server_ms"] < 2000)
+        )
     for rss in measured["worker_rss_mb"]:
         checks.append((f"worker RSS < {WORKER_RSS_MAX_MB} MB", rss, rss < WORKER_RSS_MAX_MB))
     return [{"target": what, "value": value, "holds": holds} for what, value, holds in checks]
@@ -240,7 +279,9 @@ def table(measured):
             f"{p['p50_ratio']:>7.2f} {p['p99_ms']:>8.2f} {p['p99_ratio']:>7.2f} {p['queries']:>7} {p['server_ms']:>9.2f}"
         )
     for name, a in measured["admin"].items():
-        rows.append(f"{name[:34]:34} {a['status']:>6} {'':>8} {'':>7} {'':>8} {'':>7} {'':>8} {'':>7} {a['queries']:>7} {a['server_ms']:>9.2f}")
+        rows.append(
+            f"{name[:34]:34} {a['status']:>6} {'':>8} {'':>7} {'':>8} {'':>7} {'':>8} {'':>7} {a['queries']:>7} {a['server_ms']:>9.2f}"
+        )
     return "\n".join(rows)
 
 
@@ -252,7 +293,9 @@ def report(measured, settings):
     )
     if measured["big_tag"]:
         tag = measured["big_tag"]
-        print(f"biggest tag: {tag['name']} ({tag['articles']} articles; its count takes {tag['count_ms']} ms)")
+        print(
+            f"biggest tag: {tag['name']} ({tag['articles']} articles; its count takes {tag['count_ms']} ms)"
+        )
     print(table(measured))
     print(f"worker RSS after the run: {', '.join(f'{rss} MB' for rss in measured['worker_rss_mb'])}")
     failed = [t for t in measured["targets"] if not t["holds"]]
@@ -265,8 +308,10 @@ def report(measured, settings):
 def show(path):
     """Print the tables of a saved run, its targets judged by this version of the checks."""
     result = json.loads(Path(path).read_text())
-    print(f"{path}: {result['started']}, {result['machine']['cpu']} ×{result['machine']['cores']}, "
-          f"load {', '.join(f'{load:.1f}' for load in result['machine']['load_average'])}")
+    print(
+        f"{path}: {result['started']}, {result['machine']['cpu']} ×{result['machine']['cores']}, "
+        f"load {', '.join(f'{load:.1f}' for load in result['machine']['load_average'])}"
+    )
     for measured in result["passes"]:
         measured["targets"] = check_targets(measured, measured["cache"])
         report(measured, result["settings"])
@@ -274,7 +319,11 @@ def show(path):
 
 def machine():
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
     )
     memory = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)
@@ -291,9 +340,19 @@ def versions():
     import django
     import gunicorn
 
-    wrk_version = subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("[")[0].strip()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    return {"python": platform.python_version(), "django": django.__version__, "gunicorn": gunicorn.__version__, "wrk": wrk_version, "commit": commit}
+    wrk_version = (
+        subprocess.run(["wrk", "--version"], capture_output=True, text=True).stdout.split("[")[0].strip()
+    )
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    return {
+        "python": platform.python_version(),
+        "django": django.__version__,
+        "gunicorn": gunicorn.__version__,
+        "wrk": wrk_version,
+        "commit": commit,
+    }
 
 
 def main():
@@ -305,7 +364,11 @@ def main():
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk).")
     duration = args.duration or (1 if args.quick else 10)
-    modes = [mode.strip() for mode in (args.cache or ("off" if args.quick else "off,on")).split(",") if mode.strip()]
+    modes = [
+        mode.strip()
+        for mode in (args.cache or ("off" if args.quick else "off,on")).split(",")
+        if mode.strip()
+    ]
     if not modes or set(modes) - {"off", "on"}:
         raise SystemExit("--cache takes off, on or off,on.")
     started = datetime.now(UTC)
@@ -316,12 +379,20 @@ def main():
         for cache in modes:
             measured = run_pass(env, cache, args, duration)
             passes.append(measured)
-            report(measured, {"workers": args.workers, "connections": args.connections, "seconds_per_page": duration})
+            report(
+                measured,
+                {"workers": args.workers, "connections": args.connections, "seconds_per_page": duration},
+            )
     result = {
         "started": started.isoformat(timespec="seconds"),
         "machine": machine(),
         "versions": versions(),
-        "settings": {"workers": args.workers, "connections": args.connections, "seconds_per_page": duration, "quick": args.quick},
+        "settings": {
+            "workers": args.workers,
+            "connections": args.connections,
+            "seconds_per_page": duration,
+            "quick": args.quick,
+        },
         "passes": passes,
     }
     if not args.no_save:

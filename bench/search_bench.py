@@ -32,7 +32,41 @@ from django.utils import timezone
 from articles.models import Article, Person, Place, Status, TaggedPerson, TaggedPlace
 from search.documents import rebuild_index
 
-WORDS = ["harbour", "glacier", "election", "summit", "market", "river", "council", "budget", "museum", "treaty", "border", "energy", "pipeline", "housing", "festival", "court", "verdict", "strike", "railway", "drought", "harvest", "vaccine", "satellite", "archive", "orchestra", "novel", "painting", "referendum", "ministry", "parliament", "coalition", "protest", "ceasefire"]
+WORDS = [
+    "harbour",
+    "glacier",
+    "election",
+    "summit",
+    "market",
+    "river",
+    "council",
+    "budget",
+    "museum",
+    "treaty",
+    "border",
+    "energy",
+    "pipeline",
+    "housing",
+    "festival",
+    "court",
+    "verdict",
+    "strike",
+    "railway",
+    "drought",
+    "harvest",
+    "vaccine",
+    "satellite",
+    "archive",
+    "orchestra",
+    "novel",
+    "painting",
+    "referendum",
+    "ministry",
+    "parliament",
+    "coalition",
+    "protest",
+    "ceasefire",
+]
 PEOPLE = ["Vladimir Putin", "Xi Jinping", "Angela Merkel", "Anne Hidalgo", "Lise Meitner", "Otto Hahn"]
 PLACES = ["Moscow", "Beijing", "Paris", "Zürich", "Lisbon", "Vienna", "Berlin"]
 QUERIES = ["glacier", "putin", "harbour election", '"energy pipeline"', "zürich", "nothingmatcheshere"]
@@ -51,7 +85,10 @@ def sentence(rng, n):
 
 def make_articles(count, rng):
     Article.objects.filter(slug__startswith="bench-").delete()
-    people = [Person.objects.get_or_create(name=name, defaults={"slug": name.lower().replace(" ", "-")})[0] for name in PEOPLE]
+    people = [
+        Person.objects.get_or_create(name=name, defaults={"slug": name.lower().replace(" ", "-")})[0]
+        for name in PEOPLE
+    ]
     places = [Place.objects.get_or_create(name=name, defaults={"slug": name.lower()})[0] for name in PLACES]
     now = timezone.now()
     articles = Article.objects.bulk_create(
@@ -95,8 +132,10 @@ def main():
         cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give a live site
 
     client = Client()
-    print(f"{connection.vendor}: {args.articles} articles ({indexed} indexed); generated in {generated:.1f} s, "
-          f"index rebuilt in {rebuilt:.2f} s")
+    print(
+        f"{connection.vendor}: {args.articles} articles ({indexed} indexed); generated in {generated:.1f} s, "
+        f"index rebuilt in {rebuilt:.2f} s"
+    )
     print(f"{'query':<24} {'results':>8} {'queries':>8} {'median ms':>10} {'p90 ms':>8}")
     for q in QUERIES:
         client.get("/search/", {"q": q})  # warm the masthead cache
@@ -108,8 +147,10 @@ def main():
                 timings.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
         timings.sort()
-        print(f"{q:<24} {response.context['paginator'].count:>8} {len(queries.captured_queries):>8} "
-              f"{statistics.median(timings):>10.1f} {timings[int(len(timings) * 0.9) - 1]:>8.1f}")
+        print(
+            f"{q:<24} {response.context['paginator'].count:>8} {len(queries.captured_queries):>8} "
+            f"{statistics.median(timings):>10.1f} {timings[int(len(timings) * 0.9) - 1]:>8.1f}"
+        )
 
 
 if __name__ == "__main__":

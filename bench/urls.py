@@ -14,7 +14,9 @@ from holr.urls import urlpatterns as site_urlpatterns
 
 FLOOR_SIZE = 20 * 1024
 _PARAGRAPH = b"<p>HOLR floor page: the same twenty kilobytes on every request.</p>\n"
-FIXED_BODY = (b"<!doctype html><title>floor</title>\n" + _PARAGRAPH * (FLOOR_SIZE // len(_PARAGRAPH)))[:FLOOR_SIZE]
+FIXED_BODY = (b"<!doctype html><title>floor</title>\n" + _PARAGRAPH * (FLOOR_SIZE // len(_PARAGRAPH)))[
+    :FLOOR_SIZE
+]
 
 # About 20 KB of teasers, like a listing page, from plain Python data.
 TEASERS = [

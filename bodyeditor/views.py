@@ -97,5 +97,7 @@ def embed_check(request):
             if url
             else f"Paste the address of a video, audio or post on one of: {PROVIDER_NAMES}."
         )
-        return JsonResponse({"error": message, "providers": [provider.name for provider in PROVIDERS]}, status=400)
+        return JsonResponse(
+            {"error": message, "providers": [provider.name for provider in PROVIDERS]}, status=400
+        )
     return JsonResponse({"url": url, "provider": embed.provider.name})

@@ -92,7 +92,6 @@ class DemoPage:
     body: str
 
 
-
 def _read(path):
     """The JSON fields and the body of a content file."""
     text = path.read_text(encoding="utf-8")
@@ -130,7 +129,8 @@ def _article(path):
         body=body,
         edited_after=timedelta(**edited_after) if edited_after else None,
         notes=tuple(
-            (note["kind"], timedelta(**note["after_publication"]), note["text"]) for note in fields.get("notes", ())
+            (note["kind"], timedelta(**note["after_publication"]), note["text"])
+            for note in fields.get("notes", ())
         ),
         figures=tuple((name, _artwork(figure)) for name, figure in fields.get("figures", {}).items()),
     )
@@ -147,4 +147,6 @@ SECTIONS = tuple(DemoSection(**item) for item in _magazine["sections"])
 AUTHORS = tuple(DemoAuthor(**item) for item in _magazine["authors"])
 TAGS = tuple(DemoTag(**item) for item in _magazine["tags"])
 ARTICLES = tuple(_article(path) for path in sorted((CONTENT / "stories").glob("*.html")))
-PAGES = tuple(sorted((_page(path) for path in (CONTENT / "pages").glob("*.html")), key=lambda page: page.footer_order))
+PAGES = tuple(
+    sorted((_page(path) for path in (CONTENT / "pages").glob("*.html")), key=lambda page: page.footer_order)
+)

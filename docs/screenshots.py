@@ -55,9 +55,17 @@ def chromium(profile):
     options = webdriver.ChromeOptions()
     options.binary_location = binary  # explicit paths: Selenium Manager downloads nothing
     for flag in (
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--hide-scrollbars", "--window-size=1440,1000", f"--user-data-dir={profile}",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        "--window-size=1440,1000",
+        f"--user-data-dir={profile}",
     ):
         options.add_argument(flag)
     return webdriver.Chrome(options=options, service=webdriver.ChromeService(executable_path=driver))
@@ -87,8 +95,18 @@ def screenshot(browser, url, width, path, mobile=False):
 
 def main():
     with tempfile.TemporaryDirectory(prefix="holr-screenshots-") as tmp:
-        env = {k: v for k, v in os.environ.items() if k not in {
-            "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOWED_HOSTS", "CACHE_URL", "REDIS_URL", "SCREENSHOTS_PORT"}}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k
+            not in {
+                "DJANGO_SETTINGS_MODULE",
+                "DJANGO_ALLOWED_HOSTS",
+                "CACHE_URL",
+                "REDIS_URL",
+                "SCREENSHOTS_PORT",
+            }
+        }
         env.update(
             DJANGO_DEBUG="1",
             DJANGO_HTTPS="0",
@@ -104,7 +122,10 @@ def main():
         with log.open("w") as log_file:
             server = subprocess.Popen(
                 [*manage, "runserver", "--noreload", base.removeprefix("http://")],
-                env=env, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+                env=env,
+                cwd=ROOT,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
             )
         browser = None
         try:

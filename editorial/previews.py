@@ -56,7 +56,8 @@ def tags_named(vocabulary, names):
         query |= Q(name__iexact=name)
     existing = {tag.name.casefold(): tag for tag in model.objects.filter(query)}
     tags = [
-        existing.get(name.casefold()) or model(name=name, slug=slugify(name, allow_unicode=True) or vocabulary.key)
+        existing.get(name.casefold())
+        or model(name=name, slug=slugify(name, allow_unicode=True) or vocabulary.key)
         for name in names
     ]
     return sorted(tags, key=lambda tag: tag.name)
@@ -69,12 +70,16 @@ def unsaved_article(article, cleaned_data, authors):
     article.updated_at = timezone.now()
     if article.status == Status.PUBLISHED and article.published_at is None:
         article.published_at = article.updated_at
-    tags = {key: tags_named(vocabulary, cleaned_data.get(key) or []) for key, vocabulary in VOCABULARIES.items()}
+    tags = {
+        key: tags_named(vocabulary, cleaned_data.get(key) or []) for key, vocabulary in VOCABULARIES.items()
+    }
     return UnsavedArticle(article, authors, tags)
 
 
 def preview_response(request, article, banner):
-    response = render(request, "articles/article_preview.html", {"article": article, "preview_banner": banner})
+    response = render(
+        request, "articles/article_preview.html", {"article": article, "preview_banner": banner}
+    )
     patch_cache_control(response, private=True, no_store=True)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -322,7 +322,9 @@ class EditorialWorkflowMixin:
             )
         ]
         if not self.has_publish_permission(request) and obj is None:
-            authors += [author for author in Author.objects.filter(user=request.user) if author not in authors]
+            authors += [
+                author for author in Author.objects.filter(user=request.user) if author not in authors
+            ]
         article = unsaved_article(form.instance, form.cleaned_data, authors)
         return preview_response(
             request,
@@ -373,4 +375,3 @@ class EditorialWorkflowMixin:
             self.log_change(request, obj, f"Revoked a share link ({link.note or 'no note'}).")
         self.message_user(request, "Share link revoked: it no longer opens the article.", messages.SUCCESS)
         return self.change_page(obj, "#share-links")
-

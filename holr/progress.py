@@ -46,7 +46,9 @@ class Progress:
 
     def write_line(self):
         if self.total:
-            line = f"{self.what}: {self.done:,} of {self.total:,} {self.unit} ({100 * self.done // self.total}%)"
+            line = (
+                f"{self.what}: {self.done:,} of {self.total:,} {self.unit} ({100 * self.done // self.total}%)"
+            )
         else:
             line = f"{self.what}: {self.done:,} {self.unit}"
         self.stream.write(line + "\n")

@@ -41,9 +41,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"
 
-ALLOWED_HOSTS = env_list(
-    "DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
-)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 
 SITE_NAME = os.environ.get("SITE_NAME", "HOLR Magazine")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -153,9 +151,7 @@ if _cache_url:
         }
     }
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # The admin's URL prefix ("admin/" unless DJANGO_ADMIN_PATH says otherwise), with one
 # trailing slash and no leading one.
@@ -171,7 +167,13 @@ PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_AGE", "0"))
 PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_CACHE_S_MAXAGE", "60"))
 PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_CACHE_STALE_WHILE_REVALIDATE", "30"))
 # The icons keep their own day-long Cache-Control (articles/icons.py), which the page cache would shorten.
-PAGE_CACHE_EXCLUDED_PATHS = [f"/{ADMIN_PATH}", "/preview/", "/healthz", "/favicon.ico", "/apple-touch-icon.png"]
+PAGE_CACHE_EXCLUDED_PATHS = [
+    f"/{ADMIN_PATH}",
+    "/preview/",
+    "/healthz",
+    "/favicon.ico",
+    "/apple-touch-icon.png",
+]
 # A save or delete of any model in these apps changes what readers see.
 PAGE_CACHE_WATCHED_APPS = ["articles", "images", "search", "revisions", "pages"]
 # Webhooks (webhooks/, docs/api.md): endpoints on loopback or private networks are refused
@@ -216,9 +218,7 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 # Media (originals and renditions) on S3-compatible object storage, so that several app
@@ -302,16 +302,25 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:", *([f"{_media_host.scheme}://{_media_host.netloc}"] if _media_host.netloc else [])],
+        "img-src": [
+            "'self'",
+            "data:",
+            *([f"{_media_host.scheme}://{_media_host.netloc}"] if _media_host.netloc else []),
+        ],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         # Exactly the embed providers' player hosts (richtext/embeds.py EMBED_HOSTS; a test
         # keeps the two lists equal): a player loads only after the reader's click, and
         # none of them may ever run script here.
         "frame-src": [
-            "https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://geo.dailymotion.com",
-            "https://open.spotify.com", "https://w.soundcloud.com", "https://embed.bsky.app",
-            "https://www.instagram.com", "https://platform.twitter.com",
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+            "https://geo.dailymotion.com",
+            "https://open.spotify.com",
+            "https://w.soundcloud.com",
+            "https://embed.bsky.app",
+            "https://www.instagram.com",
+            "https://platform.twitter.com",
         ],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],

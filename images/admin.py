@@ -14,7 +14,9 @@ def admin_thumbnail(image, width):
         return ""
     return format_html(
         '<img src="{}" alt="" width="{}" height="{}" class="admin-thumbnail">',
-        renditions.thumbnail.url, width, round(width * image.height / image.width),
+        renditions.thumbnail.url,
+        width,
+        round(width * image.height / image.width),
     )
 
 
@@ -55,8 +57,10 @@ class ImageAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            use_count=Count("lead_articles", distinct=True) + Count("body_uses", distinct=True)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(use_count=Count("lead_articles", distinct=True) + Count("body_uses", distinct=True))
         )
 
     @admin.display(description="")
@@ -78,7 +82,10 @@ class ImageAdmin(admin.ModelAdmin):
             '<div class="focal-point" data-focal-point title="Click to set the focal point">'
             '<img src="{}" alt="{}" width="{}" height="{}">'
             '<span class="focal-point__marker" aria-hidden="true"></span></div>',
-            rendition.url, image.alt, rendition.width, rendition.height,
+            rendition.url,
+            image.alt,
+            rendition.width,
+            rendition.height,
         )
 
     @admin.display(description="Share card")
@@ -89,7 +96,8 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html(
             '<img class="share-preview" src="{}" alt="The share crop: {}" width="600" height="315">'
             '<p class="help">What social networks show. Save to crop again around a new focal point.</p>',
-            renditions.share.url, image.alt,
+            renditions.share.url,
+            image.alt,
         )
 
     @admin.display(description="Size")
@@ -104,9 +112,7 @@ class ImageAdmin(admin.ModelAdmin):
     def where_used(self, image):
         if not image.pk:
             return "Not used yet."
-        uses = [
-            (article, "lead image") for article in image.lead_articles.order_by("-updated_at")[:50]
-        ] + [
+        uses = [(article, "lead image") for article in image.lead_articles.order_by("-updated_at")[:50]] + [
             (use.article, use.get_kind_display())
             for use in image.body_uses.select_related("article").order_by("-article__updated_at")[:50]
         ]
@@ -115,7 +121,8 @@ class ImageAdmin(admin.ModelAdmin):
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
-                "", '<li><a href="{}">{}</a> ({}, {})</li>',
+                "",
+                '<li><a href="{}">{}</a> ({}, {})</li>',
                 ((article.get_admin_url(), article.title, how, article.state) for article, how in uses),
             ),
         )

@@ -49,7 +49,9 @@ def files_follow_transactions(using=None):
         # known yet, so the files stay.
         if not transaction.get_connection(using).in_atomic_block:
             for name in uncommitted:
-                logger.warning("Removing %s and its renditions: the transaction that stored it rolled back.", name)
+                logger.warning(
+                    "Removing %s and its renditions: the transaction that stored it rolled back.", name
+                )
                 discard(name)
 
 

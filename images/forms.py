@@ -27,6 +27,8 @@ class LibraryImageField(forms.ImageField):
                 warnings.simplefilter("error", PILImage.DecompressionBombWarning)
                 return super().to_python(data)
         except ValidationError as error:
-            if isinstance(error.__cause__, (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning)):
+            if isinstance(
+                error.__cause__, (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning)
+            ):
                 open_checked(data)  # raises the ValidationError that names the problem
             raise

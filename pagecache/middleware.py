@@ -29,8 +29,14 @@ from . import versions
 
 HEADER = "X-Page-Cache"
 UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
-COMPRESSIBLE_TYPES = ("text/", "application/xml", "application/json", "application/rss+xml",
-                      "application/atom+xml", "application/javascript")
+COMPRESSIBLE_TYPES = (
+    "text/",
+    "application/xml",
+    "application/json",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/javascript",
+)
 MIN_COMPRESSED_LENGTH = 200  # below this gzip's own header and trailer eat the saving
 
 
@@ -42,7 +48,9 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE or not self.may_read(request):
             with versions.request_scope():
                 response = self.get_response(request)
-            is_personal = settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+            is_personal = (
+                settings.SESSION_COOKIE_NAME in request.COOKIES or "HTTP_AUTHORIZATION" in request.META
+            )
             if is_personal and "Cache-Control" not in response:
                 # Made for one signed-in person: no shared cache (or CDN) may keep it.
                 patch_cache_control(response, private=True)
@@ -113,7 +121,9 @@ class PageCacheMiddleware:
     @staticmethod
     def key(request):
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
-        return f"holr:page:{versions.release()}:{hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()}"
+        return (
+            f"holr:page:{versions.release()}:{hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()}"
+        )
 
     @staticmethod
     def may_store(request, response):

@@ -39,7 +39,14 @@ VERSION_KEY = "holr:content-version"
 SCHEDULE_KEY = "holr:content-schedule"
 # Settings that show in pages: a change to one retires every cached page.
 RELEASE_SETTINGS = (
-    "SITE_NAME", "SITE_URL", "LANGUAGE_CODE", "TIME_ZONE", "STATIC_URL", "MEDIA_URL", "STORAGES", "DEBUG",
+    "SITE_NAME",
+    "SITE_URL",
+    "LANGUAGE_CODE",
+    "TIME_ZONE",
+    "STATIC_URL",
+    "MEDIA_URL",
+    "STORAGES",
+    "DEBUG",
 )
 # Caches that other processes (or other servers) cannot see into.
 PER_PROCESS_CACHES = (LocMemCache, DummyCache, FileBasedCache)
@@ -77,7 +84,8 @@ def _code_digest():
     skipped = {"media", "staticfiles", "tests", "docs", "node_modules", "__pycache__"}
     for folder, folders, files in os.walk(root):
         folders[:] = sorted(
-            f for f in folders
+            f
+            for f in folders
             if not f.startswith(".") and f not in skipped and not (Path(folder) / f / "pyvenv.cfg").exists()
         )
         for name in sorted(files):

@@ -5,13 +5,33 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-RESERVED_SLUGS = frozenset({
-    "admin", "api", "articles", "people", "places", "events", "sections", "authors", "search",
-    "feed", "static", "media", "preview", "healthz", "sitemap.xml", "news-sitemap.xml",
-    "robots.txt", "favicon.ico", "apple-touch-icon.png",
-    # The WordPress paths old addresses use.
-    "category", "tag", "author",
-})
+RESERVED_SLUGS = frozenset(
+    {
+        "admin",
+        "api",
+        "articles",
+        "people",
+        "places",
+        "events",
+        "sections",
+        "authors",
+        "search",
+        "feed",
+        "static",
+        "media",
+        "preview",
+        "healthz",
+        "sitemap.xml",
+        "news-sitemap.xml",
+        "robots.txt",
+        "favicon.ico",
+        "apple-touch-icon.png",
+        # The WordPress paths old addresses use.
+        "category",
+        "tag",
+        "author",
+    }
+)
 YEAR = re.compile(r"\d{4}")
 
 

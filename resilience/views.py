@@ -21,7 +21,9 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError as error:
         logger.error("Health check failed: the database does not answer (%s).", error)
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain", headers={"Retry-After": "30"})
+        return HttpResponse(
+            "database unavailable\n", status=503, content_type="text/plain", headers={"Retry-After": "30"}
+        )
     return HttpResponse("ok\n", content_type="text/plain")
 
 

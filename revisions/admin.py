@@ -121,8 +121,12 @@ class ArticleHistoryMixin:
             raise Http404("No such revision.")
         old, new = found[numbers[0]], found[numbers[-1]]
         context = self._context(
-            request, article, f"Compare revisions {old.number} and {new.number}: {article}",
-            old=old, new=new, rows=compare(old, new),
+            request,
+            article,
+            f"Compare revisions {old.number} and {new.number}: {article}",
+            old=old,
+            new=new,
+            rows=compare(old, new),
         )
         return TemplateResponse(request, "revisions/compare.html", context)
 
@@ -142,7 +146,11 @@ class ArticleHistoryMixin:
             return HttpResponseRedirect(article.get_admin_url())
         current = Revision.objects.latest_for(article.pk)
         context = self._context(
-            request, article, f"Restore revision {revision.number}: {article}",
-            revision=revision, current=current, rows=compare(current, revision) if current else None,
+            request,
+            article,
+            f"Restore revision {revision.number}: {article}",
+            revision=revision,
+            current=current,
+            rows=compare(current, revision) if current else None,
         )
         return TemplateResponse(request, "revisions/restore.html", context)

@@ -58,10 +58,13 @@ def _tags_diff(label, old_names, new_names):
     new_keys = {name.casefold() for name in new_names}
 
     def render(names, others, tag):
-        return mark_safe(", ".join(
-            escape(name) if name.casefold() in others else f"<{tag}>{escape(name)}</{tag}>"
-            for name in names
-        ) or "—")
+        return mark_safe(
+            ", ".join(
+                escape(name) if name.casefold() in others else f"<{tag}>{escape(name)}</{tag}>"
+                for name in names
+            )
+            or "—"
+        )
 
     return FieldDiff(
         label,

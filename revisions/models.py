@@ -51,9 +51,7 @@ class Revision(models.Model):
 
     class Meta:
         ordering = ["article", "-number"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "number"], name="unique_article_revision")
-        ]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="unique_article_revision")]
 
     def __str__(self):
         return f"Revision {self.number} of “{self.title}”"

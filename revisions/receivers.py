@@ -38,7 +38,9 @@ def record_saved_article(sender, instance, raw=False, **kwargs):
         record_revision(instance, user=acting_user())
         return
     already = any(
-        isinstance(callback, RecordAfterCommit) and callback.article_id == instance.pk and not callback.is_done
+        isinstance(callback, RecordAfterCommit)
+        and callback.article_id == instance.pk
+        and not callback.is_done
         for _, callback, _ in connection.run_on_commit
     )
     if not already:

@@ -33,7 +33,9 @@ def tag_names(article):
     """The article's tag names per vocabulary, read from the database (never a stale prefetch)."""
     return {
         key: sorted(
-            vocabulary.model.objects.filter(tagged_articles__content_object=article).values_list("name", flat=True),
+            vocabulary.model.objects.filter(tagged_articles__content_object=article).values_list(
+                "name", flat=True
+            ),
             key=str.casefold,
         )
         for key, vocabulary in VOCABULARIES.items()
@@ -80,7 +82,9 @@ def restore_revision(revision, user):
         setattr(article, field, getattr(revision, field))
     if revision.slug != article.slug:
         if Article.objects.filter(slug=revision.slug).exclude(pk=article.pk).exists():
-            notes.append(f"The address “{revision.slug}” now belongs to another article; the current one is kept.")
+            notes.append(
+                f"The address “{revision.slug}” now belongs to another article; the current one is kept."
+            )
         else:
             article.slug = revision.slug
     with transaction.atomic(), acting_as(user):

@@ -12,17 +12,25 @@ def _quoted(text, length=60):
 
 def figures(html, images):
     """One phrase per figure and table of a body: "image “Crowds in Red Square”"; images is {id: Image}."""
+
     def alt(number):
-        return _quoted(images[number].alt) if number in images else f"image {number} (no longer in the library)"
+        return (
+            _quoted(images[number].alt) if number in images else f"image {number} (no longer in the library)"
+        )
 
     phrases = []
     for part in segments(html or ""):
         if isinstance(part, Figure):
             if part.kind == "image":
-                phrases.append(f"{part.size} image {alt(part.image_ids[0])}" if part.size != "inline"
-                               else f"image {alt(part.image_ids[0])}")
+                phrases.append(
+                    f"{part.size} image {alt(part.image_ids[0])}"
+                    if part.size != "inline"
+                    else f"image {alt(part.image_ids[0])}"
+                )
             elif part.kind == "gallery":
-                phrases.append(f"gallery of {len(part.image_ids)} images ({', '.join(map(alt, part.image_ids))})")
+                phrases.append(
+                    f"gallery of {len(part.image_ids)} images ({', '.join(map(alt, part.image_ids))})"
+                )
             elif part.kind == "embed":
                 phrases.append(f"{part.embed.provider.name} embed {part.embed.url}")
             else:

@@ -33,7 +33,7 @@ class Embed:
 
     @property
     def button_label(self):
-        """"Play on YouTube", "Listen on Spotify", "View on Instagram", in the site's language."""
+        """ "Play on YouTube", "Listen on Spotify", "View on Instagram", in the site's language."""
         return self.provider.action % {"provider": self.provider.name}
 
 
@@ -150,8 +150,12 @@ class Twitter(Provider):
 
 PLAY, LISTEN, VIEW = _("Play on %(provider)s"), _("Listen on %(provider)s"), _("View on %(provider)s")
 PROVIDERS = (
-    YouTube("YouTube", ("youtube.com", "m.youtube.com", "youtu.be", "youtube-nocookie.com"),
-            "www.youtube-nocookie.com", PLAY),
+    YouTube(
+        "YouTube",
+        ("youtube.com", "m.youtube.com", "youtu.be", "youtube-nocookie.com"),
+        "www.youtube-nocookie.com",
+        PLAY,
+    ),
     Vimeo("Vimeo", ("vimeo.com", "player.vimeo.com"), "player.vimeo.com", PLAY),
     Dailymotion("Dailymotion", ("dailymotion.com", "dai.ly"), "geo.dailymotion.com", PLAY),
     Spotify("Spotify", ("open.spotify.com",), "open.spotify.com", LISTEN),
@@ -161,7 +165,9 @@ PROVIDERS = (
     Twitter("X", ("x.com", "twitter.com", "mobile.twitter.com"), "platform.twitter.com", VIEW),
 )
 EMBED_HOSTS = tuple(dict.fromkeys(provider.embed_host for provider in PROVIDERS))
-PROVIDER_NAMES = ", ".join(provider.name for provider in PROVIDERS[:-1]) + f" and {PROVIDERS[-1].name} (Twitter)"
+PROVIDER_NAMES = (
+    ", ".join(provider.name for provider in PROVIDERS[:-1]) + f" and {PROVIDERS[-1].name} (Twitter)"
+)
 
 
 def resolve(url):

@@ -64,7 +64,11 @@ def _figure(node, kind):
     if kind == "image":
         number = image_id(node.attrs["data-image"])
         size = node.attrs.get("data-size")
-        return Figure("image", (number,), size if size in SIZES else "inline", caption=caption) if number else None
+        return (
+            Figure("image", (number,), size if size in SIZES else "inline", caption=caption)
+            if number
+            else None
+        )
     if kind == "gallery":
         ids = gallery_ids(node.attrs["data-gallery"])
         return Figure("gallery", tuple(ids), caption=caption) if ids else None
@@ -140,10 +144,15 @@ def render_body(obj, *, absolute_url=None, clean=None):
         return mark_safe(clean("".join(parts)))
     images = body_images(obj)
     if absolute_url:
-        return mark_safe("".join(
-            clean(part) if isinstance(part, str) else _render_for_feed(part, images, absolute_url) for part in parts
-        ))
-    return mark_safe("".join(clean(part) if isinstance(part, str) else _render_for_page(part, images) for part in parts))
+        return mark_safe(
+            "".join(
+                clean(part) if isinstance(part, str) else _render_for_feed(part, images, absolute_url)
+                for part in parts
+            )
+        )
+    return mark_safe(
+        "".join(clean(part) if isinstance(part, str) else _render_for_page(part, images) for part in parts)
+    )
 
 
 def _credits(images):
@@ -190,10 +199,15 @@ def _render_for_feed(figure, images, absolute_url):
         jpeg = jpeg_rendition(image, max_width=1280)
         if jpeg is None:
             continue
-        pictures.append(format_html(
-            '<img src="{}" width="{}" height="{}" alt="{}">',
-            absolute_url(jpeg.url), jpeg.width, jpeg.height, image.alt,
-        ))
+        pictures.append(
+            format_html(
+                '<img src="{}" width="{}" height="{}" alt="{}">',
+                absolute_url(jpeg.url),
+                jpeg.width,
+                jpeg.height,
+                image.alt,
+            )
+        )
     if not pictures:
         return ""
     credits = " ".join(escape(credit) for credit in _credits(shown))

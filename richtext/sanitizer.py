@@ -16,9 +16,34 @@ from . import tree
 from .embeds import resolve
 
 ALLOWED_TAGS = {
-    "p", "br", "h2", "h3", "h4", "strong", "em", "b", "i", "u", "s", "sub", "sup",
-    "a", "ul", "ol", "li", "blockquote", "hr", "code",
-    "figure", "figcaption", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "s",
+    "sub",
+    "sup",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "hr",
+    "code",
+    "figure",
+    "figcaption",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 FIGURE_ATTRIBUTES = {"data-image", "data-size", "data-gallery", "data-embed", "data-pullquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "figure": FIGURE_ATTRIBUTES}
@@ -119,7 +144,7 @@ _cleaner = body_cleaner()
 
 
 def figure_kind(element):
-    """"image", "gallery", "embed", "pullquote", or None for a figure that is none of them."""
+    """ "image", "gallery", "embed", "pullquote", or None for a figure that is none of them."""
     for kind in ("image", "gallery", "embed", "pullquote"):
         if f"data-{kind}" in element.attrs:
             return kind
@@ -175,8 +200,10 @@ def _figure(element):
         quote.children = _without_figures(quote.children)
         return [tree.Element("figure", {"data-pullquote": ""}, [quote, *_caption(element)])]
     if kind is None:  # a bare figure: its content stays, as ordinary blocks
-        return [tree.Element("p", {}, _inline([child])) if getattr(child, "tag", "") == "figcaption" else child
-                for child in _without_figures(element.children)]
+        return [
+            tree.Element("p", {}, _inline([child])) if getattr(child, "tag", "") == "figcaption" else child
+            for child in _without_figures(element.children)
+        ]
     attrs = {f"data-{kind}": element.attrs[f"data-{kind}"]}
     if kind == "image":
         attrs["data-size"] = element.attrs.get("data-size") or "inline"

@@ -25,7 +25,9 @@ class Element:
                 yield from child.find_all(tag)
 
     def first(self, tag):
-        return next((child for child in self.children if isinstance(child, Element) and child.tag == tag), None)
+        return next(
+            (child for child in self.children if isinstance(child, Element) and child.tag == tag), None
+        )
 
     def text(self):
         return "".join(child if isinstance(child, str) else child.text() for child in self.children)

@@ -46,10 +46,14 @@ def body_problems(html):
                     f"“{Truncator(url).chars(80)}” is not a link to a video, audio or post we can embed. "
                     f"Paste the address of an item on {PROVIDER_NAMES}."
                 )
-        elif kind == "pullquote" and not (figure.first("blockquote") and figure.first("blockquote").text().strip()):
+        elif kind == "pullquote" and not (
+            figure.first("blockquote") and figure.first("blockquote").text().strip()
+        ):
             problems.append("A pull quote needs its sentence.")
     if media > MAX_FIGURES:
-        problems.append(f"A story holds at most {MAX_FIGURES} images, galleries and embeds; this one has {media}.")
+        problems.append(
+            f"A story holds at most {MAX_FIGURES} images, galleries and embeds; this one has {media}."
+        )
     existing = existing_image_ids(list(wanted)[: MAX_FIGURES * MAX_GALLERY])
     problems.extend(message for number, message in wanted.items() if number not in existing)
     return list(dict.fromkeys(problems))

@@ -115,5 +115,3 @@ def articles_tagged(tag):
     """The pks of articles that carry this tag (a Person, Place or Event)."""
     through = tag.tagged_articles.model
     return through.objects.filter(tag=tag).values_list("content_object_id", flat=True)
-
-

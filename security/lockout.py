@@ -13,7 +13,9 @@ def client_ip(request):
     """The client's address: the connecting one, or behind TRUSTED_PROXY_COUNT proxies the
     address the outermost trusted proxy saw (X-Forwarded-For is spoofable to its left)."""
     count = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    forwarded = [
+        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()
+    ]
     if count and len(forwarded) >= count:
         return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
@@ -38,5 +40,8 @@ def log_lockout(sender, request, username, ip_address, **kwargs):
     """One plain line for operators (django-axes' own lines mask the name and address)."""
     logger.warning(
         "Admin sign-in locked for %s minutes after %s failures: username=%r address=%s",
-        round(settings.AXES_COOLOFF_TIME.total_seconds() / 60), settings.AXES_FAILURE_LIMIT, username, ip_address,
+        round(settings.AXES_COOLOFF_TIME.total_seconds() / 60),
+        settings.AXES_FAILURE_LIMIT,
+        username,
+        ip_address,
     )

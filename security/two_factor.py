@@ -42,7 +42,9 @@ class CodeForm(forms.Form):
         label="Six-digit code",
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": "Enter the six digits your authenticator app shows."},
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
     )
 
     def clean_token(self):
@@ -62,13 +64,17 @@ def wrong_code_message(devices):
 
 def next_url(request):
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse("admin:index")
 
 
 def page(request, template, **context):
-    return render(request, template, {**admin.site.each_context(request), "next": next_url(request), **context})
+    return render(
+        request, template, {**admin.site.each_context(request), "next": next_url(request), **context}
+    )
 
 
 staff_only = login_required(login_url="admin:login")
@@ -112,7 +118,9 @@ def enrol(request):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             django_otp.login(request, device)
-            messages.success(request, "Two-factor sign-in is on. You will be asked for a code each time you sign in.")
+            messages.success(
+                request, "Two-factor sign-in is on. You will be asked for a code each time you sign in."
+            )
             return redirect(next_url(request))
         form.add_error("token", message)
     return page(

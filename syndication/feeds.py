@@ -40,7 +40,9 @@ def _absolute_href(tag, attribute, value):
 # readers see it) with site-relative links made absolute. Figures arrive rendered for
 # feeds by our own code (richtext/rendering.py): absolute JPEG <img>s, embeds as links;
 # only the stored text between them is cleaned here, so no stored <img> gets through.
-_feed_cleaner = body_cleaner(attributes={"a": {"href", "title"}, "ol": {"start"}}, attribute_filter=_absolute_href)
+_feed_cleaner = body_cleaner(
+    attributes={"a": {"href", "title"}, "ol": {"start"}}, attribute_filter=_absolute_href
+)
 
 
 def feed_body(article):
@@ -73,7 +75,12 @@ class ArticleRssFeed(Rss201rev2Feed):
     """RSS 2.0 with the full body (content:encoded), every author (dc:creator) and media:content."""
 
     def rss_attributes(self):
-        return {**super().rss_attributes(), "xmlns:content": CONTENT_NS, "xmlns:dc": DC_NS, "xmlns:media": MEDIA_NS}
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": CONTENT_NS,
+            "xmlns:dc": DC_NS,
+            "xmlns:media": MEDIA_NS,
+        }
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
@@ -302,7 +309,10 @@ def feeds_for(subject):
     elif isinstance(subject, Author):
         names, kwargs = ("author-feed", "author-feed-atom"), {"slug": subject.slug}
     elif isinstance(subject, VocabularyTag):
-        names, kwargs = ("tag-feed", "tag-feed-atom"), {"vocabulary": VOCABULARIES[subject.vocabulary], "slug": subject.slug}
+        names, kwargs = (
+            ("tag-feed", "tag-feed-atom"),
+            {"vocabulary": VOCABULARIES[subject.vocabulary], "slug": subject.slug},
+        )
     else:
         raise TypeError(f"No feed for {subject!r}")
     return tuple(reverse(f"syndication:{name}", kwargs=kwargs) for name in names)

@@ -133,7 +133,10 @@ class PageSitemap(SiteSitemap):
 SITEMAPS = {
     "pages": PageSitemap,
     "articles": ArticleSitemap,
-    **{key: (lambda vocabulary=vocabulary: TagSitemap(vocabulary)) for key, vocabulary in VOCABULARIES.items()},
+    **{
+        key: (lambda vocabulary=vocabulary: TagSitemap(vocabulary))
+        for key, vocabulary in VOCABULARIES.items()
+    },
     "sections": SectionSitemap,
     "authors": AuthorSitemap,
 }
@@ -149,8 +152,12 @@ def sitemap_index(request):
         url = absolute_url(reverse("syndication:sitemap-section", kwargs={"section": section}))
         lastmod = sitemap.get_latest_lastmod()
         entries.append(SitemapIndexItem(url, lastmod))
-        entries.extend(SitemapIndexItem(f"{url}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1))
-    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+        entries.extend(
+            SitemapIndexItem(f"{url}?p={page}", lastmod) for page in range(2, sitemap.paginator.num_pages + 1)
+        )
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
 
 
 @require_safe
@@ -165,7 +172,9 @@ def news_sitemap(request):
     context = {
         "articles": [(absolute_url(article.get_absolute_url()), article) for article in articles],
         # Google wants ISO 639 (en, de), except for Chinese (zh-cn, zh-tw).
-        "language": settings.LANGUAGE_CODE.lower() if settings.LANGUAGE_CODE.lower().startswith("zh-") else settings.LANGUAGE_CODE.split("-")[0].lower(),
+        "language": settings.LANGUAGE_CODE.lower()
+        if settings.LANGUAGE_CODE.lower().startswith("zh-")
+        else settings.LANGUAGE_CODE.split("-")[0].lower(),
     }
     return TemplateResponse(request, "articles/news_sitemap.xml", context, content_type="application/xml")
 
@@ -175,6 +184,9 @@ def robots_txt(request):
     """/robots.txt: keep crawlers out of the admin and preview links; point them at the sitemaps."""
     context = {
         "disallow": [reverse("admin:index"), PREVIEW_PREFIX],
-        "sitemaps": [absolute_url(reverse("syndication:sitemap")), absolute_url(reverse("syndication:news-sitemap"))],
+        "sitemaps": [
+            absolute_url(reverse("syndication:sitemap")),
+            absolute_url(reverse("syndication:news-sitemap")),
+        ],
     }
     return TemplateResponse(request, "robots.txt", context, content_type="text/plain; charset=utf-8")

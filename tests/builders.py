@@ -105,7 +105,9 @@ def make_user(username, role=None, *, author=False, password="a-long-test-passwo
     if role == "superuser":
         user = User.objects.create_superuser(username, f"{username}@example.com", password, **fields)
     else:
-        user = User.objects.create_user(username, f"{username}@example.com", password, is_staff=True, **fields)
+        user = User.objects.create_user(
+            username, f"{username}@example.com", password, is_staff=True, **fields
+        )
         if role:
             user.groups.add(role_group(role))
     if author:

@@ -37,14 +37,20 @@ def make_hostile_magazine():
     description) is it, and a correction saying it; five pages carry every payload in
     their bodies. Returns the articles in payload order.
     """
-    section = make_section(name="<b onmouseover=window.__xss()>News</b>", slug="news",
-                           description=PAYLOADS[0])
+    section = make_section(
+        name="<b onmouseover=window.__xss()>News</b>", slug="news", description=PAYLOADS[0]
+    )
     # One real upload with renditions; the other library entries share its file, so the
     # pages render full <picture> elements without 80 more uploads.
     original = make_image(alt=PAYLOADS[0], credit=PAYLOADS[0])
     images = [original] + Image.objects.bulk_create(
-        Image(file=original.file.name, width=original.width, height=original.height,
-              alt=payload[:300], credit=payload[:200])
+        Image(
+            file=original.file.name,
+            width=original.width,
+            height=original.height,
+            alt=payload[:300],
+            credit=payload[:200],
+        )
         for payload in PAYLOADS[1:]
     )
     articles = []
@@ -53,9 +59,17 @@ def make_hostile_magazine():
         name = payload[:100]
         articles.append(
             make_article(
-                title=payload[:200], slug=f"hostile-{n}", dek=payload[:400], body=payload + figures(payload, image, original),
-                caption=payload[:500], lead_image=image, section=section, authors=[author],
-                people=[name], places=[name], events=[name],
+                title=payload[:200],
+                slug=f"hostile-{n}",
+                dek=payload[:400],
+                body=payload + figures(payload, image, original),
+                caption=payload[:500],
+                lead_image=image,
+                section=section,
+                authors=[author],
+                people=[name],
+                places=[name],
+                events=[name],
             )
         )
         ArticleNote.objects.create(article=articles[-1], text=payload)

@@ -17,12 +17,37 @@ from xml.etree import ElementTree
 STATIC_PREFIX = "/static/"
 JSON_TYPES = {"application/ld+json", "application/json", "importmap"}  # data, never run
 URL_ATTRIBUTES = {
-    "href", "src", "action", "formaction", "data", "xlink:href", "background", "cite",
-    "poster", "codebase", "dynsrc", "lowsrc", "ping", "manifest", "srcdoc",
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "xlink:href",
+    "background",
+    "cite",
+    "poster",
+    "codebase",
+    "dynsrc",
+    "lowsrc",
+    "ping",
+    "manifest",
+    "srcdoc",
 }
 BAD_SCHEMES = ("javascript:", "vbscript:", "data:", "livescript:")
 CODE_ELEMENTS = {
-    "iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "isindex", "template", "marquee", "xml", "portal",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "style",
+    "isindex",
+    "template",
+    "marquee",
+    "xml",
+    "portal",
 }
 # Browsers drop these from URLs before reading the scheme ("java\tscript:" works).
 _IGNORED_IN_URLS = re.compile(r"[\x00-\x20]")
@@ -119,7 +144,6 @@ def _holds_html(element):
     return element.tag in {"description", "{http://purl.org/rss/1.0/modules/content/}encoded"} or (
         element.get("type") == "html"
     )
-
 
 
 def live_markup_in_feed(xml):

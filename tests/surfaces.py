@@ -67,11 +67,16 @@ def _feeds(search_terms):
 
 
 def _sitemaps(search_terms):
-    return [Surface(reverse("syndication:sitemap"), SITEMAP), Surface(reverse("syndication:news-sitemap"), SITEMAP)]
+    return [
+        Surface(reverse("syndication:sitemap"), SITEMAP),
+        Surface(reverse("syndication:news-sitemap"), SITEMAP),
+    ]
 
 
 def _search(search_terms):
-    return [Surface(f"{reverse('search:search')}?{urlencode({'q': term})}", echoes=term) for term in search_terms]
+    return [
+        Surface(f"{reverse('search:search')}?{urlencode({'q': term})}", echoes=term) for term in search_terms
+    ]
 
 
 def _tag_autocomplete(search_terms):
@@ -80,8 +85,10 @@ def _tag_autocomplete(search_terms):
     for vocabulary in VOCABULARIES.values():
         model_name = vocabulary.model._meta.model_name
         url = reverse(f"admin:articles_{model_name}_suggest")
-        surfaces += [Surface(f"{url}?{urlencode({'q': term})}", JSON, is_public=False, echoes=term)
-                     for term in search_terms[:3]]
+        surfaces += [
+            Surface(f"{url}?{urlencode({'q': term})}", JSON, is_public=False, echoes=term)
+            for term in search_terms[:3]
+        ]
     return surfaces
 
 

@@ -79,7 +79,7 @@ def names(manager):
 def changelist_rows(response):
     """The changelist's result rows as {column: text} dicts, in display order."""
     html = response.content.decode()
-    body = html[html.index("<tbody>"):html.index("</tbody>")]
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
     rows = []
     for row in re.findall(r"<tr>(.*?)</tr>", body, re.S):
         cells = re.findall(r'<t[dh] class="field-(\w+)[^"]*">(.*?)</t[dh]>', row, re.S)
@@ -377,7 +377,7 @@ def test_publisher_can_publish(publisher_client):
 
 
 def test_publish_action_publishes_selected_drafts(admin_client):
-    """"Publish selected articles now" publishes the chosen drafts now and leaves others alone."""
+    """ "Publish selected articles now" publishes the chosen drafts now and leaves others alone."""
     chosen = [make_article(status=Status.DRAFT, published_at=None) for _ in range(2)]
     other = make_article(status=Status.DRAFT, published_at=None)
     before = timezone.now()
@@ -505,16 +505,28 @@ def test_changelist_filters_select_matching_articles(admin_client, param, expect
     anna, boris = make_author(name="Anna"), make_author(name="Boris")
     now = timezone.now()
     make_article(
-        title="Moscow story", section=news, authors=[anna], people=["Vladimir Putin"], places=["Moscow"],
+        title="Moscow story",
+        section=news,
+        authors=[anna],
+        people=["Vladimir Putin"],
+        places=["Moscow"],
         published_at=now - timedelta(hours=1),
     )
     make_article(
-        title="Kremlin story", section=culture, authors=[boris], people=["Vladimir Putin", "Xi Jinping"],
-        places=["the Kremlin"], published_at=now - timedelta(hours=2),
+        title="Kremlin story",
+        section=culture,
+        authors=[boris],
+        people=["Vladimir Putin", "Xi Jinping"],
+        places=["the Kremlin"],
+        published_at=now - timedelta(hours=2),
     )
     make_article(
-        title="Draft story", section=news, authors=[anna, boris], events=["Xi's 2023 state visit to Moscow"],
-        status=Status.DRAFT, published_at=None,
+        title="Draft story",
+        section=news,
+        authors=[anna, boris],
+        events=["Xi's 2023 state visit to Moscow"],
+        status=Status.DRAFT,
+        published_at=None,
     )
     ids = {
         "culture": culture.pk,
@@ -615,7 +627,9 @@ def test_overlong_tag_name_is_a_form_error_and_keeps_what_was_typed(admin_client
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors[field]
-    assert errors == [f"“{'N' * 40}…” is 101 characters long; a {VOCABULARIES[field].singular}'s name may have at most 100."]
+    assert errors == [
+        f"“{'N' * 40}…” is 101 characters long; a {VOCABULARIES[field].singular}'s name may have at most 100."
+    ]
     content = response.content.decode()
     assert 'value="Kept title"' in content
     assert "Kept dek" in content

@@ -62,7 +62,9 @@ def test_changelist_count_is_not_repeated_as_a_full_count(admin_client):
     """show_full_result_count is off: a filtered list says "N results", not "(M total)"."""
     many_articles(3)
     response = admin_client.get(f"{CHANGELIST_URL}?q=Story+1")
-    assert "total" not in response.content.decode().split('id="changelist-search"', 1)[1].split("</form>", 1)[0]
+    assert (
+        "total" not in response.content.decode().split('id="changelist-search"', 1)[1].split("</form>", 1)[0]
+    )
 
 
 def test_tag_filters_list_only_the_most_used_and_link_to_all(admin_client):

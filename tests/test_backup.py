@@ -34,6 +34,8 @@ def _fresh_content_type_cache():
     """`flush` inside a rolled-back test leaves ContentType's process-wide cache stale."""
     yield
     ContentType.objects.clear_cache()
+
+
 PROJECT = Path(__file__).resolve().parent.parent
 
 
@@ -41,7 +43,9 @@ def snapshot():
     """Every row of every installed model, references by natural key where ids are the target's own."""
     rows = {}
     for model in apps.get_models():
-        if not model._meta.managed or model._meta.label_lower in DERIVED:  # the search index, rebuilt on restore
+        if (
+            not model._meta.managed or model._meta.label_lower in DERIVED
+        ):  # the search index, rebuilt on restore
             continue
         label = model._meta.label_lower
         objects = model._base_manager.order_by("pk")
@@ -62,24 +66,44 @@ def empty_the_database():
 
 def media_snapshot(root):
     root = Path(root)
-    return {str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(root)): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()
+    }
 
 
 def build_site(django_user_model):
     """A bit of everything: every state, all three vocabularies, bylines, images, users, groups, admin log."""
-    news, culture = make_section(name="News", slug="news"), make_section(name="Culture", slug="culture", position=2)
+    news, culture = (
+        make_section(name="News", slug="news"),
+        make_section(name="Culture", slug="culture", position=2),
+    )
     editor = django_user_model.objects.create_user("editor", "editor@example.com", "pw", is_staff=True)
     desk = Group.objects.create(name="Desk")
     desk.permissions.add(Permission.objects.get(codename="publish_article"))
     editor.groups.add(desk)
-    anna = make_author(name="Anna K", slug="anna-k", bio="Moscow correspondent.", user=editor,
-                       photo=make_image(alt="Anna", width=300, height=300))
+    anna = make_author(
+        name="Anna K",
+        slug="anna-k",
+        bio="Moscow correspondent.",
+        user=editor,
+        photo=make_image(alt="Anna", width=300, height=300),
+    )
     guest = make_author(name="Guest Writer", slug="guest")
     lead = make_image(alt="Xi and Putin", credit="Kremlin pool")
     articles = [
-        make_article(title="Summit", section=news, authors=[anna, guest], lead_image=lead, caption="At the table",
-                     people=["Vladimir Putin", "Xi Jinping", "习近平"], places=["Moscow"], events=["State visit"]),
-        make_article(title="Draft", status=Status.DRAFT, published_at=None, section=culture, people=["Xi Jinping"]),
+        make_article(
+            title="Summit",
+            section=news,
+            authors=[anna, guest],
+            lead_image=lead,
+            caption="At the table",
+            people=["Vladimir Putin", "Xi Jinping", "习近平"],
+            places=["Moscow"],
+            events=["State visit"],
+        ),
+        make_article(
+            title="Draft", status=Status.DRAFT, published_at=None, section=culture, people=["Xi Jinping"]
+        ),
         make_article(title="Review", status=Status.REVIEW, authors=[guest], places=["Zürich"]),
     ]
     LogEntry.objects.log_actions(editor.pk, [articles[0]], CHANGE, change_message="Edited the dek.")
@@ -112,8 +136,17 @@ def test_round_trip_gives_back_every_row_of_every_model_and_every_file_byte_for_
     for label in before:
         assert after[label] == before[label], label
     assert media_snapshot(settings.MEDIA_ROOT) == files_before
-    for label in ["articles.article", "articles.taggedperson", "articles.articleauthor", "articles.author",
-                  "articles.section", "images.image", "auth.user", "auth.group", "admin.logentry"]:
+    for label in [
+        "articles.article",
+        "articles.taggedperson",
+        "articles.articleauthor",
+        "articles.author",
+        "articles.section",
+        "images.image",
+        "auth.user",
+        "auth.group",
+        "admin.logentry",
+    ]:
         assert before[label], f"the round trip test has no {label} rows"
     # The restored database takes new rows (primary-key sequences were moved on).
     assert make_article(title="After the restore").pk > max(a["pk"] for a in before["articles.article"])
@@ -195,11 +228,24 @@ def flip_a_byte_in_a_media_file(name, data):
 @pytest.mark.parametrize(
     "damage, message",
     [
-        pytest.param(lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
-                     r"is damaged or not a HOLR backup", id="truncated"),
-        pytest.param(lambda path: path.write_bytes(b"not an archive at all"), r"is damaged or not a HOLR backup", id="not-an-archive"),
-        pytest.param(lambda path: path.write_bytes(gzip.compress(b"plain gzip, no tar")), r"is damaged or not a HOLR backup", id="gzip-not-tar"),
-        pytest.param("flip", r"failed verification \(checksum mismatch: media/images/", id="media-file-changed"),
+        pytest.param(
+            lambda path: path.write_bytes(path.read_bytes()[: path.stat().st_size // 2]),
+            r"is damaged or not a HOLR backup",
+            id="truncated",
+        ),
+        pytest.param(
+            lambda path: path.write_bytes(b"not an archive at all"),
+            r"is damaged or not a HOLR backup",
+            id="not-an-archive",
+        ),
+        pytest.param(
+            lambda path: path.write_bytes(gzip.compress(b"plain gzip, no tar")),
+            r"is damaged or not a HOLR backup",
+            id="gzip-not-tar",
+        ),
+        pytest.param(
+            "flip", r"failed verification \(checksum mismatch: media/images/", id="media-file-changed"
+        ),
         pytest.param("data", r"failed verification \(checksum mismatch: data.json", id="data-changed"),
         pytest.param("drop", r"failed verification \(missing: media/", id="media-file-missing"),
         pytest.param("no-manifest", r"has no manifest.json", id="manifest-missing"),
@@ -236,12 +282,21 @@ def test_restore_refuses_a_damaged_archive_and_changes_nothing(good_archive, tmp
     with pytest.raises(CommandError, match=message):
         call_command("restore", str(archive))
     assert not Article.objects.exists()
-    assert not Path(django_settings.MEDIA_ROOT).exists() or not any(Path(django_settings.MEDIA_ROOT).rglob("*"))
+    assert not Path(django_settings.MEDIA_ROOT).exists() or not any(
+        Path(django_settings.MEDIA_ROOT).rglob("*")
+    )
     assert not (tmp_path.parent / "evil.txt").exists()
 
 
 def run_manage(*args, env):
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -279,18 +334,26 @@ def test_site_moves_from_sqlite_to_this_database_through_backup_and_restore(tmp_
 
     call_command("restore", str(archive), stdout=io.StringIO())
 
-    restored = json.loads(serializers.serialize(
-        "json",
-        [obj for model in apps.get_models()
-         if model._meta.label_lower not in MADE_BY_MIGRATE | DERIVED and model._meta.managed
-         for obj in model._base_manager.order_by("pk")],
-        use_natural_foreign_keys=True,
-    ))
+    restored = json.loads(
+        serializers.serialize(
+            "json",
+            [
+                obj
+                for model in apps.get_models()
+                if model._meta.label_lower not in MADE_BY_MIGRATE | DERIVED and model._meta.managed
+                for obj in model._base_manager.order_by("pk")
+            ],
+            use_natural_foreign_keys=True,
+        )
+    )
+
     def key(row):
         return (row["model"], str(row["pk"]))
 
     source_rows = [
-        row for row in source_rows if row["model"] not in DERIVED and apps.get_model(row["model"])._meta.managed
+        row
+        for row in source_rows
+        if row["model"] not in DERIVED and apps.get_model(row["model"])._meta.managed
     ]
     assert sorted(restored, key=key) == sorted(source_rows, key=key)
     assert Article.objects.published().count() == 1

@@ -9,7 +9,9 @@ from tests.builders import make_image, make_upload, make_user
 pytestmark = pytest.mark.django_db
 
 SEARCH, UPLOAD, CHECK = (
-    reverse("bodyeditor:images"), reverse("bodyeditor:image-upload"), reverse("bodyeditor:embed-check")
+    reverse("bodyeditor:images"),
+    reverse("bodyeditor:image-upload"),
+    reverse("bodyeditor:embed-check"),
 )
 
 
@@ -81,8 +83,12 @@ def test_upload_adds_a_library_image_with_its_alt_text_and_credit(contributor_cl
     image = Image.objects.get()
     assert (image.alt, image.credit) == ("Snow on the Moskva", "Anna Kuznetsova")
     assert response.json() == {
-        "id": image.pk, "alt": "Snow on the Moskva", "credit": "Anna Kuznetsova",
-        "thumbnail": image.renditions.thumbnail.url, "width": 800, "height": 450,
+        "id": image.pk,
+        "alt": "Snow on the Moskva",
+        "credit": "Anna Kuznetsova",
+        "thumbnail": image.renditions.thumbnail.url,
+        "width": 800,
+        "height": 450,
     }
 
 
@@ -152,9 +158,19 @@ def test_embed_check_refuses_other_links_and_lists_the_providers(contributor_cli
     data = response.json()
     assert data["error"].startswith("This link cannot be embedded.")
     assert data["providers"] == [
-        "YouTube", "Vimeo", "Dailymotion", "Spotify", "SoundCloud", "Bluesky", "Instagram", "X"
+        "YouTube",
+        "Vimeo",
+        "Dailymotion",
+        "Spotify",
+        "SoundCloud",
+        "Bluesky",
+        "Instagram",
+        "X",
     ]
-    assert "YouTube, Vimeo, Dailymotion, Spotify, SoundCloud, Bluesky, Instagram and X (Twitter)" in data["error"]
+    assert (
+        "YouTube, Vimeo, Dailymotion, Spotify, SoundCloud, Bluesky, Instagram and X (Twitter)"
+        in data["error"]
+    )
 
 
 def test_embed_check_without_a_link_asks_for_one(contributor_client):

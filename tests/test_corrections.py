@@ -51,7 +51,11 @@ def logged_in(user):
 def change_data(article, notes=(), **overrides):
     """The change form's POST, unchanged, with these notes as new inline rows."""
     data = article_data(
-        title=article.title, slug=article.slug, dek=article.dek, body=article.body, status=article.status,
+        title=article.title,
+        slug=article.slug,
+        dek=article.dek,
+        body=article.body,
+        status=article.status,
         published_at_0=f"{timezone.localtime(article.published_at):%Y-%m-%d}" if article.published_at else "",
         published_at_1=f"{timezone.localtime(article.published_at):%H:%M:%S}" if article.published_at else "",
         based_on_revision=str(Revision.objects.latest_for(article.pk).number),
@@ -73,7 +77,9 @@ def change_data(article, notes=(), **overrides):
 def test_notes_show_at_the_end_of_the_article_newest_first(client):
     article = published_story()
     ArticleNote.objects.create(
-        article=article, kind=NoteKind.CORRECTION, noted_at=at(3),
+        article=article,
+        kind=NoteKind.CORRECTION,
+        noted_at=at(3),
         text="An earlier version misstated the length of the talks.",
     )
     ArticleNote.objects.create(

@@ -51,8 +51,17 @@ def snapshot():
         "counts": [
             model.objects.count()
             for model in (
-                Section, Author, Article, ArticleAuthor, Image,
-                Person, Place, Event, TaggedPerson, TaggedPlace, TaggedEvent,
+                Section,
+                Author,
+                Article,
+                ArticleAuthor,
+                Image,
+                Person,
+                Place,
+                Event,
+                TaggedPerson,
+                TaggedPlace,
+                TaggedEvent,
             )
         ],
         "articles": list(
@@ -123,7 +132,8 @@ def test_load_demo_shows_figures_galleries_an_embed_pull_quotes_and_a_table(clie
     zurich = Article.objects.get(slug="zurich-housing-cooperatives")
     figures = {
         name: Image.objects.get(alt=artwork.alt)
-        for item in demo.ARTICLES if item.slug in {glaciers.slug, zurich.slug}
+        for item in demo.ARTICLES
+        if item.slug in {glaciers.slug, zurich.slug}
         for name, artwork in item.figures
     }
     assert sorted(figures) == ["courtyard", "evening", "firn", "moraine", "stakes"]
@@ -154,7 +164,7 @@ def test_load_demo_shows_figures_galleries_an_embed_pull_quotes_and_a_table(clie
 
 def test_demo_figure_references_must_name_a_figure_of_the_story():
     """A body that names a picture the story does not paint is refused before anything is saved."""
-    with pytest.raises(ValueError, match=r'names no figure of the story \(@dawn\)'):
+    with pytest.raises(ValueError, match=r"names no figure of the story \(@dawn\)"):
         load_demo.resolve_figures('<figure data-image="@dawn"></figure>', {}, "a-story")
     with pytest.raises(ValueError, match=r"\(7\)"):
         load_demo.resolve_figures('<figure data-gallery="7"></figure>', {"dawn": Image(pk=3)}, "a-story")
@@ -189,7 +199,8 @@ def test_load_demo_adds_about_and_contact_pages_and_dated_notes(client):
     run("load_demo")
 
     assert list(Page.objects.in_footer().values_list("slug", "title")) == [
-        ("about", "About HOLR Magazine"), ("contact", "Contact"),
+        ("about", "About HOLR Magazine"),
+        ("contact", "Contact"),
     ]
     home = client.get("/").content.decode()
     assert '<a href="/about/">About HOLR Magazine</a>' in home and '<a href="/contact/">Contact</a>' in home

@@ -24,10 +24,14 @@ def related_titles(client, article):
 def test_related_stories_rank_by_shared_tags_people_and_events_above_places(client):
     now = timezone.now()
     article = make_article(
-        title="Xi in Moscow", people=["Xi Jinping", "Vladimir Putin"], places=["Moscow", "Kremlin"],
+        title="Xi in Moscow",
+        people=["Xi Jinping", "Vladimir Putin"],
+        places=["Moscow", "Kremlin"],
         events=["State visit"],
     )
-    make_article(title="Two people", people=["Xi Jinping", "Vladimir Putin"], published_at=now - timedelta(days=30))
+    make_article(
+        title="Two people", people=["Xi Jinping", "Vladimir Putin"], published_at=now - timedelta(days=30)
+    )
     make_article(title="One place", places=["Moscow"], published_at=now)  # newest, but a place weighs 1
     make_article(title="One event", events=["State visit"], published_at=now - timedelta(days=5))
     make_article(title="One person", people=["Xi Jinping"], published_at=now - timedelta(days=9))
@@ -41,7 +45,9 @@ def test_related_stories_break_ties_newest_first_and_never_show_the_article(clie
     now = timezone.now()
     article = make_article(title="Subject", people=["Ada Lovelace"])
     for days in (3, 1, 2):
-        make_article(title=f"{days} days ago", people=["Ada Lovelace"], published_at=now - timedelta(days=days))
+        make_article(
+            title=f"{days} days ago", people=["Ada Lovelace"], published_at=now - timedelta(days=days)
+        )
     assert related_titles(client, article) == ["1 days ago", "2 days ago", "3 days ago"]
 
 
@@ -105,7 +111,9 @@ def test_often_with_counts_published_articles_only(client):
     make_article(people=["Vladimir Putin"], places=["Moscow"])
     for status in (Status.DRAFT, Status.REVIEW):
         make_article(people=["Vladimir Putin"], places=["Secret Dacha"], status=status)
-    make_article(people=["Vladimir Putin"], places=["Secret Dacha"], published_at=timezone.now() + timedelta(days=1))
+    make_article(
+        people=["Vladimir Putin"], places=["Secret Dacha"], published_at=timezone.now() + timedelta(days=1)
+    )
     response = client.get("/people/vladimir-putin/")
     assert [tag.name for tag in response.context["often_with"]] == ["Moscow"]
     assert "Secret Dacha" not in response.content.decode()
@@ -131,7 +139,9 @@ def test_tag_seen_alone_offers_nothing(client):
 
 
 def test_index_letter_jumps_link_each_letter_with_names_to_its_group(client):
-    make_article(people=["Vladimir Putin", "Xi Jinping", "Angela Merkel", "Ángela Ruiz", "Antony Blinken", "习近平"])
+    make_article(
+        people=["Vladimir Putin", "Xi Jinping", "Angela Merkel", "Ángela Ruiz", "Antony Blinken", "习近平"]
+    )
     content = client.get("/people/").content.decode()
     assert content.count('id="letter-A"') == 1  # accented names join their letter's one group
     jumps = Section(content, 'class="letter-jumps"')

@@ -103,10 +103,14 @@ def test_pages_answer_a_designed_503_with_the_database_down(with_database_down, 
 def test_healthz_is_not_redirected_to_https():
     """Load balancers probe over plain HTTP; every other page still redirects."""
     result = run(
-        ["-c", "import django; django.setup(); from django.test import Client\n"
-               "client = Client(HTTP_HOST='magazine.example', raise_request_exception=False)\n"
-               "print(client.get('/healthz').status_code, client.get('/').status_code)"],
-        **PRODUCTION, DATABASE_URL=NOTHING_LISTENS,
+        [
+            "-c",
+            "import django; django.setup(); from django.test import Client\n"
+            "client = Client(HTTP_HOST='magazine.example', raise_request_exception=False)\n"
+            "print(client.get('/healthz').status_code, client.get('/').status_code)",
+        ],
+        **PRODUCTION,
+        DATABASE_URL=NOTHING_LISTENS,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["503", "301"]
@@ -124,9 +128,21 @@ class RedisServer:
     def start(self):
         # --save "" with an explicit SAVE before stopping: what a real Redis keeps across a restart.
         self.process = subprocess.Popen(
-            [shutil.which("redis-server"), "--port", str(self.port), "--bind", "127.0.0.1",
-             "--dir", str(self.folder), "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                shutil.which("redis-server"),
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(self.folder),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         for _ in range(100):
             with socket.socket() as probe:
@@ -136,7 +152,9 @@ class RedisServer:
         raise RuntimeError("redis-server did not start")
 
     def stop(self):
-        subprocess.run([shutil.which("redis-cli"), "-p", str(self.port), "save"], capture_output=True, timeout=10)
+        subprocess.run(
+            [shutil.which("redis-cli"), "-p", str(self.port), "save"], capture_output=True, timeout=10
+        )
         self.process.terminate()
         self.process.wait(timeout=10)
 
@@ -162,7 +180,9 @@ def redis_cache(settings, tmp_path):
 
 
 @pytest.mark.django_db
-def test_pages_are_served_from_the_database_while_redis_is_down_and_the_cache_recovers(client, redis_cache, holr_logs):
+def test_pages_are_served_from_the_database_while_redis_is_down_and_the_cache_recovers(
+    client, redis_cache, holr_logs
+):
     make_article(title="Still here", section=Section.objects.create(name="Culture", slug="culture"))
     assert client.get("/").status_code == 200
     assert cache.get("holr-probe", "miss") == "miss"
@@ -192,7 +212,10 @@ def test_the_plain_redis_cache_would_fail_the_page(settings, redis_cache):
     """What the fault-tolerant backend protects against: Django's RedisCache raises."""
     from redis.exceptions import ConnectionError
 
-    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**settings.CACHES["default"], "BACKEND": "django.core.cache.backends.redis.RedisCache"},
+    }
     settings.CACHES["default"].pop("RETRY_AFTER")
     redis_cache.stop()
     with pytest.raises(ConnectionError):
@@ -216,10 +239,18 @@ def test_a_stopped_redis_answers_as_an_empty_cache(settings, redis_cache):
 
 
 ARTICLE_FORM = {
-    "title": "Half-saved", "slug": "half-saved", "dek": "A standfirst.", "body": "<p>Body.</p>",
-    "status": "draft", "people": "Vladimir Putin", "places": "", "events": "",
-    "author_links-TOTAL_FORMS": "0", "author_links-INITIAL_FORMS": "0",
-    "notes-TOTAL_FORMS": "0", "notes-INITIAL_FORMS": "0",
+    "title": "Half-saved",
+    "slug": "half-saved",
+    "dek": "A standfirst.",
+    "body": "<p>Body.</p>",
+    "status": "draft",
+    "people": "Vladimir Putin",
+    "places": "",
+    "events": "",
+    "author_links-TOTAL_FORMS": "0",
+    "author_links-INITIAL_FORMS": "0",
+    "notes-TOTAL_FORMS": "0",
+    "notes-INITIAL_FORMS": "0",
 }
 
 
@@ -248,7 +279,13 @@ def test_a_failed_rendition_leaves_neither_the_image_nor_any_file(admin_client, 
     with mock.patch.object(PILImage.Image, "resize", failing_resize), pytest.raises(OSError):
         admin_client.post(
             reverse("admin:images_image_add"),
-            {"file": make_upload(width=2000, height=1000), "alt": "A photo", "credit": "", "focal_x": "0.5", "focal_y": "0.5"},
+            {
+                "file": make_upload(width=2000, height=1000),
+                "alt": "A photo",
+                "credit": "",
+                "focal_x": "0.5",
+                "focal_y": "0.5",
+            },
         )
     assert len(calls) == 3
     assert not Image.objects.exists()
@@ -262,7 +299,13 @@ def test_a_database_error_after_the_upload_leaves_no_orphaned_files(admin_client
         with pytest.raises(DatabaseError):
             admin_client.post(
                 reverse("admin:images_image_add"),
-                {"file": make_upload(width=700, height=400), "alt": "A photo", "credit": "", "focal_x": "0.5", "focal_y": "0.5"},
+                {
+                    "file": make_upload(width=700, height=400),
+                    "alt": "A photo",
+                    "credit": "",
+                    "focal_x": "0.5",
+                    "focal_y": "0.5",
+                },
             )
     assert not Image.objects.exists()
     assert media_files(settings) == []
@@ -277,8 +320,13 @@ def test_a_rolled_back_replacement_keeps_the_old_file(admin_client, settings):
         with pytest.raises(DatabaseError):
             admin_client.post(
                 reverse("admin:images_image_change", args=[image.pk]),
-                {"file": make_upload("new.png", width=500, height=500, image_format="PNG"), "alt": "A photo",
-                 "credit": "", "focal_x": "0.5", "focal_y": "0.5"},
+                {
+                    "file": make_upload("new.png", width=500, height=500, image_format="PNG"),
+                    "alt": "A photo",
+                    "credit": "",
+                    "focal_x": "0.5",
+                    "focal_y": "0.5",
+                },
             )
     image.refresh_from_db()
     assert image.width == 700

@@ -27,7 +27,10 @@ def story():
         dek="A state visit days after the ICC warrant.",
         body="<p>The talks in the <strong>Kremlin</strong> ran past midnight.</p>",
         section=section,
-        authors=[make_author(name="Mira Patel", slug="mira-patel"), make_author(name="Tom Ng", slug="tom-ng")],
+        authors=[
+            make_author(name="Mira Patel", slug="mira-patel"),
+            make_author(name="Tom Ng", slug="tom-ng"),
+        ],
         lead_image=make_image(width=700, height=394, alt="Two leaders shake hands"),
         people=["Vladimir Putin", "Xi Jinping"],
         places=["Moscow"],
@@ -37,7 +40,11 @@ def story():
 
 def hidden_articles():
     """A draft, a review copy and a scheduled article, sharing every subject with `story`."""
-    shared = {"people": ["Vladimir Putin"], "places": ["Moscow"], "events": ["Xi's 2023 state visit to Moscow"]}
+    shared = {
+        "people": ["Vladimir Putin"],
+        "places": ["Moscow"],
+        "events": ["Xi's 2023 state visit to Moscow"],
+    }
     return [
         make_article(title="Draft story", status=Status.DRAFT, **shared),
         make_article(title="Review story", status=Status.REVIEW, **shared),
@@ -71,7 +78,9 @@ def all_feed_urls(story):
     return [reverse("syndication:feed"), reverse("syndication:feed-atom"), *subject_feed_urls(story)]
 
 
-@pytest.mark.parametrize("name, version", [("syndication:feed", "rss20"), ("syndication:feed-atom", "atom10")])
+@pytest.mark.parametrize(
+    "name, version", [("syndication:feed", "rss20"), ("syndication:feed-atom", "atom10")]
+)
 def test_site_feed_items_carry_every_field(client, story, name, version):
     """Title, link, stable id, dek, full body, every author, dates, lead image and tags, in RSS and Atom."""
     response, feed = parse(client, reverse(name))
@@ -89,7 +98,10 @@ def test_site_feed_items_carry_every_field(client, story, name, version):
     assert item.published_parsed[:6] == story.published_at.utctimetuple()[:6]
     assert item.updated_parsed is not None
     assert sorted(tag.term for tag in item.tags) == [
-        "Moscow", "Vladimir Putin", "Xi Jinping", "Xi's 2023 state visit to Moscow",
+        "Moscow",
+        "Vladimir Putin",
+        "Xi Jinping",
+        "Xi's 2023 state visit to Moscow",
     ]
     largest = story.lead_image.renditions.largest
     (enclosure,) = item.enclosures
@@ -99,7 +111,9 @@ def test_site_feed_items_carry_every_field(client, story, name, version):
     (media,) = item.media_content
     assert media["url"] == f"{SITE}{largest.url}"
     assert (media["width"], media["height"]) == (str(largest.width), str(largest.height))
-    assert response["Content-Type"].startswith("application/rss+xml" if version == "rss20" else "application/atom+xml")
+    assert response["Content-Type"].startswith(
+        "application/rss+xml" if version == "rss20" else "application/atom+xml"
+    )
 
 
 def test_feed_guid_stays_when_the_slug_changes(client, story):
@@ -149,12 +163,17 @@ def test_subject_feeds_hold_only_that_subjects_articles(client, story):
     for url in subject_feed_urls(story):
         _, feed = parse(client, url)
         assert "Elsewhere" not in [entry.title for entry in feed.entries], url
-    _, feed = parse(client, reverse("syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "someone-else"}))
+    _, feed = parse(
+        client, reverse("syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "someone-else"})
+    )
     assert [entry.title for entry in feed.entries] == [other.title]
 
 
 def test_subject_feed_has_the_subjects_title_and_page(client, story):
-    _, feed = parse(client, reverse("syndication:tag-feed-atom", kwargs={"vocabulary": "people", "slug": "vladimir-putin"}))
+    _, feed = parse(
+        client,
+        reverse("syndication:tag-feed-atom", kwargs={"vocabulary": "people", "slug": "vladimir-putin"}),
+    )
 
     assert feed.feed.title == "Vladimir Putin · HOLR Magazine"
     assert feed.feed.link == f"{SITE}/people/vladimir-putin/"
@@ -163,7 +182,12 @@ def test_subject_feed_has_the_subjects_title_and_page(client, story):
 def test_feed_of_a_tag_or_author_known_only_from_unpublished_work_is_404(client):
     make_article(status=Status.DRAFT, people=["Secret Source"], authors=[make_author(slug="ghost")])
 
-    assert client.get(reverse("syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "secret-source"})).status_code == 404
+    assert (
+        client.get(
+            reverse("syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "secret-source"})
+        ).status_code
+        == 404
+    )
     assert client.get(reverse("syndication:author-feed", kwargs={"slug": "ghost"})).status_code == 404
     assert client.get(reverse("syndication:section-feed", kwargs={"slug": "nope"})).status_code == 404
     assert client.get("/people/nobody/feed/atom/").status_code == 404
@@ -192,8 +216,11 @@ def test_feed_queries_are_fixed_whatever_the_size(client, story):
     image = make_image(width=400, height=300)
     for n in range(25):
         make_article(
-            section=story.section, authors=[*authors, story.authors.first()], lead_image=image,
-            people=["Vladimir Putin", f"Person {n}"], places=["Moscow", f"Place {n}"],
+            section=story.section,
+            authors=[*authors, story.authors.first()],
+            lead_image=image,
+            people=["Vladimir Putin", f"Person {n}"],
+            places=["Moscow", f"Place {n}"],
             events=["Xi's 2023 state visit to Moscow", f"Event {n}"],
         )
 
@@ -210,19 +237,35 @@ def test_pages_advertise_their_feeds(client, story):
     article = client.get(story.get_absolute_url()).content.decode()
 
     for page in (home, tag_page, article):
-        assert f'<link rel="alternate" type="application/rss+xml" title="HOLR Magazine (RSS)" href="{SITE}/feed/">' in page
-        assert f'<link rel="alternate" type="application/atom+xml" title="HOLR Magazine (Atom)" href="{SITE}/feed/atom/">' in page
+        assert (
+            f'<link rel="alternate" type="application/rss+xml" title="HOLR Magazine (RSS)" href="{SITE}/feed/">'
+            in page
+        )
+        assert (
+            f'<link rel="alternate" type="application/atom+xml" title="HOLR Magazine (Atom)" href="{SITE}/feed/atom/">'
+            in page
+        )
         assert '<a href="/feed/" type="application/rss+xml">RSS feed</a>' in page
-    assert f'type="application/rss+xml" title="Xi Jinping · HOLR Magazine (RSS)" href="{SITE}/people/xi-jinping/feed/">' in tag_page
-    assert f'type="application/atom+xml" title="Xi Jinping · HOLR Magazine (Atom)" href="{SITE}/people/xi-jinping/feed/atom/">' in tag_page
+    assert (
+        f'type="application/rss+xml" title="Xi Jinping · HOLR Magazine (RSS)" href="{SITE}/people/xi-jinping/feed/">'
+        in tag_page
+    )
+    assert (
+        f'type="application/atom+xml" title="Xi Jinping · HOLR Magazine (Atom)" href="{SITE}/people/xi-jinping/feed/atom/">'
+        in tag_page
+    )
     assert '<a href="/people/xi-jinping/feed/" type="application/rss+xml">Follow by RSS</a>' in tag_page
 
 
 def test_feed_body_links_are_absolute_and_the_body_is_sanitized_again(client):
     """Links into the site work in a feed reader; markup that got in past the model is removed."""
-    article = make_article(body='<p>See <a href="/people/xi-jinping/">Xi</a> and <a href="https://example.com/x">this</a>.</p>')
+    article = make_article(
+        body='<p>See <a href="/people/xi-jinping/">Xi</a> and <a href="https://example.com/x">this</a>.</p>'
+    )
     # A raw update bypasses Article.save() and its sanitizer.
-    type(article).objects.filter(pk=article.pk).update(body=article.body + '<script>alert(1)</script><img src=x onerror=alert(1)>')
+    type(article).objects.filter(pk=article.pk).update(
+        body=article.body + "<script>alert(1)</script><img src=x onerror=alert(1)>"
+    )
 
     for name in ("syndication:feed", "syndication:feed-atom"):
         response, feed = parse(client, reverse(name))
@@ -236,7 +279,9 @@ def test_feed_body_links_are_absolute_and_the_body_is_sanitized_again(client):
 def test_unicode_tag_has_a_working_feed(client):
     make_article(title="State visit", people=["习近平"])
 
-    _, feed = parse(client, reverse("syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "习近平"}))
+    _, feed = parse(
+        client, reverse("syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "习近平"})
+    )
 
     assert [entry.title for entry in feed.entries] == ["State visit"]
     assert feed.feed.link == f"{SITE}/people/%E4%B9%A0%E8%BF%91%E5%B9%B3/"

@@ -33,7 +33,12 @@ def png_header_only(width, height):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def many_frame_gif(frames=3000):
@@ -61,28 +66,39 @@ SVG_WITH_SCRIPT = (
 )
 
 HOSTILE_FILES = [
-    pytest.param("notes.jpg", lambda: b"Meeting notes: Xi arrives Monday.\n" * 20, NOT_AN_IMAGE, id="text-renamed-jpg"),
     pytest.param(
-        "page.jpg", lambda: b"<!doctype html><html><body><script>alert(1)</script></body></html>",
-        NOT_AN_IMAGE, id="html-with-image-extension",
+        "notes.jpg", lambda: b"Meeting notes: Xi arrives Monday.\n" * 20, NOT_AN_IMAGE, id="text-renamed-jpg"
+    ),
+    pytest.param(
+        "page.jpg",
+        lambda: b"<!doctype html><html><body><script>alert(1)</script></body></html>",
+        NOT_AN_IMAGE,
+        id="html-with-image-extension",
     ),
     pytest.param("logo.svg", lambda: SVG_WITH_SCRIPT, NOT_AN_IMAGE, id="svg-with-script"),
     pytest.param("logo.png", lambda: SVG_WITH_SCRIPT, NOT_AN_IMAGE, id="svg-with-script-renamed-png"),
     pytest.param("cut.jpg", truncated_jpeg, "This image file is damaged or incomplete", id="truncated-jpeg"),
     pytest.param(
-        "bomb.png", lambda: png_header_only(100_000, 100_000),
-        "This image's dimensions are too large to process safely.", id="decompression-bomb-10-gigapixels",
+        "bomb.png",
+        lambda: png_header_only(100_000, 100_000),
+        "This image's dimensions are too large to process safely.",
+        id="decompression-bomb-10-gigapixels",
     ),
     pytest.param(
-        "bomb.png", lambda: png_header_only(12_000, 12_000),
-        "This image's dimensions are too large to process safely.", id="decompression-bomb-144-megapixels",
+        "bomb.png",
+        lambda: png_header_only(12_000, 12_000),
+        "This image's dimensions are too large to process safely.",
+        id="decompression-bomb-144-megapixels",
     ),
     pytest.param(
-        "huge.jpg", lambda: image_bytes(400, 300) + b"\0" * (25 * 1024 * 1024),
-        "This file is 25.0\xa0MB; images may be at most 20.0\xa0MB.", id="25-megabytes",
+        "huge.jpg",
+        lambda: image_bytes(400, 300) + b"\0" * (25 * 1024 * 1024),
+        "This file is 25.0\xa0MB; images may be at most 20.0\xa0MB.",
+        id="25-megabytes",
     ),
     pytest.param(
-        "flipbook.gif", many_frame_gif,
+        "flipbook.gif",
+        many_frame_gif,
         f"This animation has more than {MAX_FRAMES} frames; upload a still image or a shorter animation.",
         id="gif-with-3000-frames",
     ),
@@ -107,7 +123,9 @@ def test_hostile_upload_is_refused_with_named_problem_and_leaves_nothing(
 ):
     upload = SimpleUploadedFile(filename, content())
 
-    response = admin_client.post(ADD_URL, {"file": upload, "alt": ALT, "credit": CREDIT, "focal_x": "0.5", "focal_y": "0.5"})
+    response = admin_client.post(
+        ADD_URL, {"file": upload, "alt": ALT, "credit": CREDIT, "focal_x": "0.5", "focal_y": "0.5"}
+    )
 
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
@@ -124,7 +142,12 @@ def test_hostile_upload_is_refused_with_named_problem_and_leaves_nothing(
 def test_animation_under_the_frame_cap_is_accepted(admin_client):
     response = admin_client.post(
         ADD_URL,
-        {"file": SimpleUploadedFile("spinner.gif", many_frame_gif(frames=12)), "alt": ALT, "focal_x": "0.5", "focal_y": "0.5"},
+        {
+            "file": SimpleUploadedFile("spinner.gif", many_frame_gif(frames=12)),
+            "alt": ALT,
+            "focal_x": "0.5",
+            "focal_y": "0.5",
+        },
     )
     assert response.status_code == 302
     assert Image.objects.get().file.name.endswith(".gif")
@@ -132,7 +155,14 @@ def test_animation_under_the_frame_cap_is_accepted(admin_client):
 
 @pytest.mark.parametrize(
     "hostile_name",
-    ["../../evil.jpg", "..\\..\\evil.jpg", "/etc/evil.jpg", "evil\0.jpg", "<script>evil</script>.jpg", "é" * 300 + ".jpg"],
+    [
+        "../../evil.jpg",
+        "..\\..\\evil.jpg",
+        "/etc/evil.jpg",
+        "evil\0.jpg",
+        "<script>evil</script>.jpg",
+        "é" * 300 + ".jpg",
+    ],
 )
 def test_stored_file_name_is_generated_never_the_uploaded_one(admin_client, settings, tmp_path, hostile_name):
     upload = SimpleUploadedFile(hostile_name, image_bytes(400, 300))

@@ -122,8 +122,13 @@ def test_every_public_page_type_has_no_nu_checker_errors(client, magazine, tmp_p
     pages["503"] = service_unavailable().content
     page_types = {resolve(url.split("?")[0]).view_name for url in pages if url.startswith("/")}
     assert page_types >= {
-        "articles:home", "articles:detail", "articles:tag-index", "articles:tag",
-        "articles:section", "articles:author", "search:search",
+        "articles:home",
+        "articles:detail",
+        "articles:tag-index",
+        "articles:tag",
+        "articles:section",
+        "articles:author",
+        "search:search",
     }, page_types
     assert b"Updated <time" in pages[magazine.get_absolute_url()]
     files = {}

@@ -99,7 +99,9 @@ def start_tags(html):
         ("phone.avif", "AVIF", ".avif"),
     ],
 )
-def test_upload_of_accepted_format_is_stored_under_generated_name(admin_client, filename, pil_format, extension):
+def test_upload_of_accepted_format_is_stored_under_generated_name(
+    admin_client, filename, pil_format, extension
+):
     """A real image is stored under a generated name with its format's extension, sized, with renditions."""
     upload = SimpleUploadedFile(filename, image_bytes(1500, 1000, image_format=pil_format))
 
@@ -125,7 +127,10 @@ def test_upload_makes_webp_and_jpeg_renditions_at_several_widths(admin_client):
     assert [r.width for r in renditions.webp] == [320, 640, 960, 1280, 1500]
     assert [r.width for r in renditions.jpeg] == [320, 640, 960, 1280, 1500]
     media_url = default_storage.url("")
-    for rendition, pil_format in [*((r, "WEBP") for r in renditions.webp), *((r, "JPEG") for r in renditions.jpeg)]:
+    for rendition, pil_format in [
+        *((r, "WEBP") for r in renditions.webp),
+        *((r, "JPEG") for r in renditions.jpeg),
+    ]:
         name = rendition.url.removeprefix(media_url)
         assert default_storage.exists(name), name
         with default_storage.open(name) as stored, PILImage.open(stored) as made:
@@ -179,7 +184,9 @@ INVALID_IMAGE = (
 @pytest.mark.parametrize(
     "filename, content, message",
     [
-        pytest.param("notes.jpg", lambda: b"Meeting notes: Xi arrives Monday.\n", INVALID_IMAGE, id="text-as-jpg"),
+        pytest.param(
+            "notes.jpg", lambda: b"Meeting notes: Xi arrives Monday.\n", INVALID_IMAGE, id="text-as-jpg"
+        ),
         pytest.param(
             "page.png",
             lambda: b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
@@ -187,14 +194,22 @@ INVALID_IMAGE = (
             id="html-as-png",
         ),
         pytest.param(
-            "cut.jpg", truncated_jpeg, re.compile(r"This image file is damaged or incomplete \(.*truncated.*\)\."),
+            "cut.jpg",
+            truncated_jpeg,
+            re.compile(r"This image file is damaged or incomplete \(.*truncated.*\)\."),
             id="truncated-jpeg",
         ),
         pytest.param(
-            "huge.png", huge_png, "This image is 8000×5001 pixels, over the limit of 40 megapixels.", id="over-40-megapixels"
+            "huge.png",
+            huge_png,
+            "This image is 8000×5001 pixels, over the limit of 40 megapixels.",
+            id="over-40-megapixels",
         ),
         pytest.param(
-            "big.png", oversized_png, "This file is 21.0\xa0MB; images may be at most 20.0\xa0MB.", id="over-20-megabytes"
+            "big.png",
+            oversized_png,
+            "This file is 21.0\xa0MB; images may be at most 20.0\xa0MB.",
+            id="over-20-megabytes",
         ),
         pytest.param(
             "logo.svg",
@@ -216,11 +231,15 @@ INVALID_IMAGE = (
         ),
     ],
 )
-def test_refused_upload_names_the_problem_and_leaves_no_files(admin_client, settings, filename, content, message):
+def test_refused_upload_names_the_problem_and_leaves_no_files(
+    admin_client, settings, filename, content, message
+):
     """A bad upload is a form error naming the problem; nothing is stored and the typed fields survive."""
     upload = SimpleUploadedFile(filename, content())
 
-    response = admin_client.post(ADD_URL, image_data(upload, alt="Putin at the Kremlin", credit="Kremlin pool"))
+    response = admin_client.post(
+        ADD_URL, image_data(upload, alt="Putin at the Kremlin", credit="Kremlin pool")
+    )
 
     assert response.status_code == 200
     errors = form_errors(response)
@@ -250,7 +269,9 @@ def test_alt_text_is_required(admin_client, settings):
 
 
 def render_picture(image, arguments=""):
-    return Template("{% load images %}{% picture image " + arguments + " %}").render(Context({"image": image}))
+    return Template("{% load images %}{% picture image " + arguments + " %}").render(
+        Context({"image": image})
+    )
 
 
 def test_picture_renders_avif_and_webp_sources_and_sized_lazy_img():
@@ -304,14 +325,18 @@ def test_picture_without_image_renders_nothing():
 # File lifecycle ---------------------------------------------------------------------------------
 
 
-def test_replacing_the_file_deletes_old_file_and_renditions(admin_client, settings, django_capture_on_commit_callbacks):
+def test_replacing_the_file_deletes_old_file_and_renditions(
+    admin_client, settings, django_capture_on_commit_callbacks
+):
     """Uploading a new file to an image removes the old original and all its renditions (once committed)."""
     image = make_image(width=1000, height=600)
     old_files = [image.file.name, *rendition_files(image)]
     assert all(default_storage.exists(name) for name in old_files)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client.post(change_url(image), image_data(make_upload("new.png", width=700, height=700, image_format="PNG")))
+        response = admin_client.post(
+            change_url(image), image_data(make_upload("new.png", width=700, height=700, image_format="PNG"))
+        )
 
     assert response.status_code == 302, form_errors(response)
     image.refresh_from_db()
@@ -322,7 +347,9 @@ def test_replacing_the_file_deletes_old_file_and_renditions(admin_client, settin
     assert media_files(settings) == sorted(new_files)
 
 
-def test_deleting_an_image_removes_its_file_and_renditions(admin_client, settings, django_capture_on_commit_callbacks):
+def test_deleting_an_image_removes_its_file_and_renditions(
+    admin_client, settings, django_capture_on_commit_callbacks
+):
     """Deleting an image through the admin leaves none of its files behind (once committed)."""
     image = make_image(width=1000, height=600)
     # the original, AVIF, WebP and JPEG at 320, 640, 960, 1000, and the share, 4:3 and 1:1 crops
@@ -365,12 +392,15 @@ def test_image_changelist_shows_thumbnail_and_use_count(admin_client):
     html = admin_client.get(CHANGELIST_URL).content.decode()
 
     rows = {}
-    for row in re.findall(r"<tr>(.*?)</tr>", html[html.index("<tbody>"):], re.S):
+    for row in re.findall(r"<tr>(.*?)</tr>", html[html.index("<tbody>") :], re.S):
         cells = dict(re.findall(r'<t[dh] class="field-(\w+)[^"]*">(.*?)</t[dh]>', row, re.S))
         rows[re.sub(r"<[^>]+>", "", cells["alt"])] = cells
     for image, count in [(used, "2"), (unused, "0")]:
         cells = rows[image.alt]
-        assert f'<img src="{renditions_for(image).thumbnail.url}" alt="" width="80" height="45"' in cells["thumbnail"]
+        assert (
+            f'<img src="{renditions_for(image).thumbnail.url}" alt="" width="80" height="45"'
+            in cells["thumbnail"]
+        )
         assert cells["use_count"] == count
 
 
@@ -484,7 +514,11 @@ def test_moving_the_focal_point_replaces_all_three_crops_and_only_them(admin_cli
     assert response.status_code == 302, form_errors(response)
     image.refresh_from_db()
     new_crops = [rendition.url for rendition in image.renditions.every_crop]
-    assert [url.rsplit("/", 1)[1] for url in new_crops] == ["share-50-500.jpg", "4x3-50-500.jpg", "1x1-50-500.jpg"]
+    assert [url.rsplit("/", 1)[1] for url in new_crops] == [
+        "share-50-500.jpg",
+        "4x3-50-500.jpg",
+        "1x1-50-500.jpg",
+    ]
     assert not set(old_crops) & set(new_crops)
     assert [rendition.url for rendition in image.renditions.jpeg] == widths
     assert media_files(settings) == sorted([image.file.name, *rendition_files(image)])
@@ -527,8 +561,8 @@ def test_image_change_page_offers_the_focal_point_picker_and_share_preview(admin
     response = admin_client.get(change_url(image))
 
     content = response.content.decode()
-    assert 'data-focal-point' in content
+    assert "data-focal-point" in content
     assert "js/focal-point.js" in content and "css/admin-images.css" in content
     assert 'name="focal_x"' in content and 'name="focal_y"' in content
     assert f'src="{image.renditions.share.url}"' in content
-    assert ' style="' not in content.split('data-focal-point', 1)[1].split("</div>", 1)[0]
+    assert ' style="' not in content.split("data-focal-point", 1)[1].split("</div>", 1)[0]

@@ -68,7 +68,9 @@ def test_import_creates_article_from_seed_shaped_file():
     assert article.body.count("<h2>") == 1
     assert "<h2>Designers Behind the Stalls</h2>" in article.body
     assert article.body.startswith("<p>More than 2.5 thousand visitors")
-    assert article.body.endswith("agree to the late opening hours. A public consultation is planned for the spring.</p>")
+    assert article.body.endswith(
+        "agree to the late opening hours. A public consultation is planned for the spring.</p>"
+    )
     assert article.status == Status.DRAFT
     assert article.published_at is None
     assert stdout.splitlines() == [f"created {SEED_SLUG}", "Imported 1 article: 1 created, 0 updated."]
@@ -99,7 +101,9 @@ def test_import_takes_the_first_sentence_as_dek():
 @pytest.mark.django_db
 def test_import_dek_skips_abbreviations_and_caps_long_sentences(tmp_path):
     """The dek's sentence runs past "Mr." and "U.S."; one over 300 characters is cut on a word, with an ellipsis."""
-    short = write(tmp_path, "short.txt", "Talks Resume\n\nMr. Lee met U.S. envoys on Monday. Nothing was agreed.\n")
+    short = write(
+        tmp_path, "short.txt", "Talks Resume\n\nMr. Lee met U.S. envoys on Monday. Nothing was agreed.\n"
+    )
     words = " ".join(f"word{n}" for n in range(80))
     long = write(tmp_path, "long.txt", f"A Long Opening\n\n{words}. Second sentence.\n")
     run_import(short, long)
@@ -168,7 +172,10 @@ def test_import_keeps_unicode_in_the_slug(tmp_path):
     german = write(tmp_path, "zurich.txt", "Zürich Café Owners Object\n\nThey wrote a letter.\n")
     run_import(chinese, german)
 
-    assert set(Article.objects.values_list("slug", flat=True)) == {"习近平访问莫斯科", "zürich-café-owners-object"}
+    assert set(Article.objects.values_list("slug", flat=True)) == {
+        "习近平访问莫斯科",
+        "zürich-café-owners-object",
+    }
 
 
 def test_help_describes_the_file_format():
@@ -176,7 +183,15 @@ def test_help_describes_the_file_format():
     parser = import_articles.Command().create_parser("manage.py", "import_articles")
     text = parser.format_help()
 
-    for phrase in ("first line: the title", "blank lines", "<h2>", "Image Credit:", "Published by", "--people", "--image"):
+    for phrase in (
+        "first line: the title",
+        "blank lines",
+        "<h2>",
+        "Image Credit:",
+        "Published by",
+        "--people",
+        "--image",
+    ):
         assert phrase in text
 
 
@@ -188,9 +203,12 @@ def test_import_tags_three_vocabularies_keeping_full_names():
     """--people/--places/--events split on commas only: "Vladimir Putin" stays one person."""
     run_import(
         SEED_SHAPED,
-        "--people", "Vladimir Putin, Xi Jinping",
-        "--places", 'Moscow, the Kremlin, "Washington, D.C."',
-        "--events", "Xi's 2023 state visit to Moscow",
+        "--people",
+        "Vladimir Putin, Xi Jinping",
+        "--places",
+        'Moscow, the Kremlin, "Washington, D.C."',
+        "--events",
+        "Xi's 2023 state visit to Moscow",
     )
 
     article = Article.objects.get()
@@ -217,10 +235,14 @@ def test_import_sets_status_section_and_ordered_authors():
     """--status published publishes now; --section finds or creates; --author keeps byline order."""
     run_import(
         SEED_SHAPED,
-        "--status", "published",
-        "--section", "Culture",
-        "--author", "Ana Lima, Ben Okafor",
-        "--author", "Chen Wei",
+        "--status",
+        "published",
+        "--section",
+        "Culture",
+        "--author",
+        "Ana Lima, Ben Okafor",
+        "--author",
+        "Chen Wei",
     )
 
     article = Article.objects.get()
@@ -315,7 +337,10 @@ def test_update_replaces_the_byline_when_authors_are_given():
     run_import(SEED_SHAPED, "--author", "Ben Okafor, Chen Wei")
 
     article = Article.objects.get()
-    assert [link.author.name for link in article.author_links.order_by("position")] == ["Ben Okafor", "Chen Wei"]
+    assert [link.author.name for link in article.author_links.order_by("position")] == [
+        "Ben Okafor",
+        "Chen Wei",
+    ]
 
 
 @pytest.mark.django_db
@@ -394,7 +419,17 @@ def test_bad_file_is_named_and_nothing_is_imported(name, problem, settings, lead
     """A bad file among good ones stops the whole run before anything is written."""
     bad = FIXTURES / name
     with pytest.raises(CommandError) as raised:
-        run_import(SEED_SHAPED, bad, SECOND, "--people", "Vladimir Putin", "--section", "News", "--author", "Ana Lima")
+        run_import(
+            SEED_SHAPED,
+            bad,
+            SECOND,
+            "--people",
+            "Vladimir Putin",
+            "--section",
+            "News",
+            "--author",
+            "Ana Lima",
+        )
 
     assert f"{bad}: {problem}" in str(raised.value)
     assert str(SEED_SHAPED) not in str(raised.value)

@@ -99,13 +99,19 @@ def test_an_editor_unlocks_an_account_in_the_admin(client, editor, django_user_m
     for _ in range(5):
         sign_in(client, "editor", "wrong")
     chief = django_user_model.objects.create_user("chief", "chief@example.com", PASSWORD, is_staff=True)
-    chief.user_permissions.add(*Permission.objects.filter(content_type__app_label="axes", codename__in=["view_accessattempt", "delete_accessattempt"]))
+    chief.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="axes", codename__in=["view_accessattempt", "delete_accessattempt"]
+        )
+    )
     chief_client = type(client)()
     chief_client.force_login(chief)
     attempt = AccessAttempt.objects.get(username="editor")
     listing = chief_client.get(reverse("admin:axes_accessattempt_changelist"))
     assert "editor" in listing.content.decode()
-    response = chief_client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
+    response = chief_client.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
     assert response.status_code == 302
     assert is_signed_in(sign_in(client, "editor", PASSWORD))
 

@@ -84,7 +84,9 @@ def test_replacing_and_deleting_an_image_removes_its_objects(s3, django_capture_
     with django_capture_on_commit_callbacks(execute=True):  # old files go once the change commits
         image.save()
     remaining = keys(s3)
-    assert old_name not in remaining and not any(old_name.rsplit("/", 1)[1].split(".")[0] in k for k in remaining)
+    assert old_name not in remaining and not any(
+        old_name.rsplit("/", 1)[1].split(".")[0] in k for k in remaining
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         image.delete()
@@ -94,16 +96,23 @@ def test_replacing_and_deleting_an_image_removes_its_objects(s3, django_capture_
 def test_s3_storage_is_chosen_by_environment_variables():
     code = "from holr import settings; import json; print(json.dumps(settings.STORAGES['default']))"
     env = {
-        "PATH": "/usr/bin:/bin", "DJANGO_SECRET_KEY": "x",
-        "AWS_STORAGE_BUCKET_NAME": "magazine-media", "AWS_S3_ENDPOINT_URL": "https://s3.example.net",
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SECRET_KEY": "x",
+        "AWS_STORAGE_BUCKET_NAME": "magazine-media",
+        "AWS_S3_ENDPOINT_URL": "https://s3.example.net",
         "AWS_S3_CUSTOM_DOMAIN": "media.magazine.example",
     }
-    output = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout
     assert '"storages.backends.s3.S3Storage"' in output and '"magazine-media"' in output
     assert '"media.magazine.example"' in output and '"querystring_auth": false' in output
     local = subprocess.run(
-        [sys.executable, "-c", code], env={"PATH": "/usr/bin:/bin", "DJANGO_SECRET_KEY": "x"},
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SECRET_KEY": "x"},
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "FileSystemStorage" in local
 
@@ -145,7 +154,11 @@ def test_renditions_are_made_once_on_save_and_never_on_a_request(where, request,
     assert len(expected) == 1 + 1 + len(widths_for(1000)) * len(FORMATS) == 14
     assert sorted(saved) == sorted(expected)  # each file once, nothing else
     for method in STORAGE_WORK:
-        monkeypatch.setattr(storage_class, method, lambda *a, **k: pytest.fail(f"storage touched during a page request ({a[1:]})"))
+        monkeypatch.setattr(
+            storage_class,
+            method,
+            lambda *a, **k: pytest.fail(f"storage touched during a page request ({a[1:]})"),
+        )
     for url in (article.get_absolute_url(), "/", article.get_absolute_url()):
         response = client.get(url)
         assert response.status_code == 200 and "<picture" in response.content.decode()

@@ -14,8 +14,14 @@ from tests.builders import make_article, make_author, make_image, make_section
 @pytest.mark.django_db(transaction=True)
 def test_all_migrations_reverse_to_zero_and_apply_again_with_data_present(django_user_model):
     django_user_model.objects.create_user("editor", is_staff=True)
-    make_article(section=make_section(), authors=[make_author()], lead_image=make_image(),
-                 people=["Vladimir Putin"], places=["Moscow"], events=["State visit"])
+    make_article(
+        section=make_section(),
+        authors=[make_author()],
+        lead_image=make_image(),
+        people=["Vladimir Putin"],
+        places=["Moscow"],
+        events=["State visit"],
+    )
     make_article(status="draft", published_at=None, people=["Vladimir Putin"])
 
     executor = MigrationExecutor(connection)
@@ -35,7 +41,9 @@ def test_all_migrations_reverse_to_zero_and_apply_again_with_data_present(django
     executor.loader.build_graph()
     assert set(executor.loader.applied_migrations) == applied
     ContentType.objects.clear_cache()
-    emit_post_migrate_signal(0, False, connection.alias)  # content types and permissions, as `migrate` makes them
+    emit_post_migrate_signal(
+        0, False, connection.alias
+    )  # content types and permissions, as `migrate` makes them
 
     # Nothing is left for makemigrations to write, and the schema takes data again.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)

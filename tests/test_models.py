@@ -109,7 +109,7 @@ def test_unicode_title_gives_a_unicode_slug():
 
 
 def test_full_names_stay_one_tag_and_match_case_insensitively():
-    """"Vladimir Putin" is one person, and "vladimir putin" is the same person."""
+    """ "Vladimir Putin" is one person, and "vladimir putin" is the same person."""
     first = make_article(people=["Vladimir Putin"])
     second = make_article()
     second.people.add("vladimir putin")

@@ -48,7 +48,9 @@ def fresh(client, url):
 # What is cached, and how
 
 
-def test_anonymous_pages_are_served_from_the_cache_with_cdn_headers(client, page_cache, django_assert_num_queries):
+def test_anonymous_pages_are_served_from_the_cache_with_cdn_headers(
+    client, page_cache, django_assert_num_queries
+):
     make_article(title="Cached story")
     first = client.get("/")
     assert first["X-Page-Cache"] == "miss"
@@ -72,7 +74,10 @@ def test_cache_lifetimes_come_from_settings(client, page_cache, settings):
     settings.PAGE_CACHE_STALE_WHILE_REVALIDATE = 90
     response = client.get("/")
     assert set(response["Cache-Control"].split(", ")) == {
-        "public", "max-age=30", "s-maxage=600", "stale-while-revalidate=90"
+        "public",
+        "max-age=30",
+        "s-maxage=600",
+        "stale-while-revalidate=90",
     }
 
 
@@ -93,18 +98,31 @@ def test_django_page_cache_environment_variable_switches_the_cache():
     """DJANGO_PAGE_CACHE is on by default; 0 turns it off (the benchmark runner uses it)."""
     code = "from holr import settings; print(settings.PAGE_CACHE)"
     env = {"DJANGO_SECRET_KEY": "x", "PATH": "/usr/bin:/bin"}
-    default = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    default = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     off = subprocess.run(
-        [sys.executable, "-c", code], env={**env, "DJANGO_PAGE_CACHE": "0"}, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_PAGE_CACHE": "0"},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert (default.stdout.strip(), off.stdout.strip()) == ("True", "False")
     # Under DJANGO_DEBUG=1 (make run) templates change without a restart: off unless asked.
     debug = subprocess.run(
-        [sys.executable, "-c", code], env={**env, "DJANGO_DEBUG": "1"}, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_DEBUG": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     asked = subprocess.run(
-        [sys.executable, "-c", code], env={**env, "DJANGO_DEBUG": "1", "DJANGO_PAGE_CACHE": "1"},
-        capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_DEBUG": "1", "DJANGO_PAGE_CACHE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert (debug.stdout.strip(), asked.stdout.strip()) == ("False", "True")
 
@@ -134,7 +152,6 @@ def test_the_release_digest_changes_with_code_and_templates(settings, tmp_path, 
         digests.append(versions.release())
     versions.release.cache_clear()
     assert digests[0] != digests[1]
-
 
 
 def test_the_release_digest_changes_with_the_translations(settings, tmp_path, monkeypatch):
@@ -197,7 +214,9 @@ def test_if_modified_since_gets_304_until_content_changes(client, page_cache, mo
 
 def test_publishing_shows_the_article_everywhere_at_once(client, page_cache):
     make_article(people=["Vladimir Putin"])
-    draft = make_article(title="Breaking story", status=Status.DRAFT, published_at=None, people=["Vladimir Putin"])
+    draft = make_article(
+        title="Breaking story", status=Status.DRAFT, published_at=None, people=["Vladimir Putin"]
+    )
     for url in ("/", "/people/", "/people/vladimir-putin/"):
         assert "Breaking story" not in cached(client, url).content.decode()
     assert client.get("/articles/" + draft.slug + "/").status_code == 404
@@ -251,7 +270,9 @@ def test_deleting_removes_the_article_everywhere(client, page_cache):
 def test_scheduled_article_appears_at_its_time_without_any_save(client, page_cache, monkeypatch):
     start = timezone.now()
     make_article(title="Already out", published_at=start - timedelta(hours=1))
-    scheduled = make_article(title="Embargoed story", published_at=start + timedelta(hours=1), people=["Xi Jinping"])
+    scheduled = make_article(
+        title="Embargoed story", published_at=start + timedelta(hours=1), people=["Xi Jinping"]
+    )
     monkeypatch.setattr(timezone, "now", lambda: start)
     assert "Embargoed story" not in cached(client, "/").content.decode()
     assert client.get(scheduled.get_absolute_url()).status_code == 404
@@ -347,7 +368,9 @@ def test_image_credit_edit_updates_the_article(client, page_cache):
     image.credit = "Reuters Institute Digital News Report"
     image.save()
 
-    assert "Reuters Institute Digital News Report" in fresh(client, article.get_absolute_url()).content.decode()
+    assert (
+        "Reuters Institute Digital News Report" in fresh(client, article.get_absolute_url()).content.decode()
+    )
 
 
 def test_a_change_in_another_process_is_seen_by_this_one(client, settings):

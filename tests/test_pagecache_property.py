@@ -34,8 +34,12 @@ slot = st.integers(0, SLOTS - 1)
 steps = st.one_of(
     st.tuples(st.just("create"), slot),
     st.tuples(st.just("edit"), slot, st.sampled_from(["title", "dek", "body"]), st.sampled_from(WORDS)),
-    st.tuples(st.just("retag"), slot, st.lists(st.sampled_from(TAGS), unique=True, max_size=2),
-              st.lists(st.sampled_from(PLACES), unique=True, max_size=1)),
+    st.tuples(
+        st.just("retag"),
+        slot,
+        st.lists(st.sampled_from(TAGS), unique=True, max_size=2),
+        st.lists(st.sampled_from(PLACES), unique=True, max_size=1),
+    ),
     st.tuples(st.just("submit"), slot),
     st.tuples(st.just("publish"), slot),
     st.tuples(st.just("schedule"), slot, st.integers(1, 90)),
@@ -46,10 +50,22 @@ steps = st.one_of(
 
 LOC = re.compile(r"<loc>https?://[^/]+(?P<path>/[^<]*)</loc>")
 CRAWLED = [
-    "/", "/?page=2", "/people/", "/places/", "/events/",
-    "/people/ada-lovelace/", "/people/grace-hopper/", "/people/alan-turing/", "/places/paris/",
-    "/people/ada-lovelace/feed/", "/feed/", "/feed/atom/", "/sitemap.xml", "/news-sitemap.xml",
-    "/search/?q=saffron", "/search/?q=juniper",
+    "/",
+    "/?page=2",
+    "/people/",
+    "/places/",
+    "/events/",
+    "/people/ada-lovelace/",
+    "/people/grace-hopper/",
+    "/people/alan-turing/",
+    "/places/paris/",
+    "/people/ada-lovelace/feed/",
+    "/feed/",
+    "/feed/atom/",
+    "/sitemap.xml",
+    "/news-sitemap.xml",
+    "/search/?q=saffron",
+    "/search/?q=juniper",
 ] + [f"/articles/story-{n}/" for n in range(SLOTS)]
 
 
@@ -64,16 +80,27 @@ class Clock:
 class NeverStale:
     store = "auto"  # each subclass sets its own: the same test body runs per store
 
-    @settings(max_examples=4, derandomize=True, database=None, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors])
+    @settings(
+        max_examples=4,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],
+    )
     @given(sequence=st.lists(steps, min_size=3, max_size=8))
     def test_every_cached_page_equals_a_fresh_render_after_every_step(self, sequence):
         cache.clear()  # the database is rolled back between examples, the cache is not
         clock = Clock()
-        with override_settings(PAGE_CACHE=True, CONTENT_VERSION_STORE=self.store), \
-                mock.patch.object(timezone, "now", clock):
-            make_article(title="The standing story", slug="standing", people=["Ada Lovelace"],
-                         published_at=clock.now - timedelta(days=1))
+        with (
+            override_settings(PAGE_CACHE=True, CONTENT_VERSION_STORE=self.store),
+            mock.patch.object(timezone, "now", clock),
+        ):
+            make_article(
+                title="The standing story",
+                slug="standing",
+                people=["Ada Lovelace"],
+                published_at=clock.now - timedelta(days=1),
+            )
             self.crawl([])
             for number, step in enumerate(sequence):
                 self.apply(step, clock)
@@ -87,8 +114,13 @@ class NeverStale:
         article = Article.objects.filter(slug=f"story-{args[0]}").first()
         if kind == "create":
             if article is None:
-                make_article(title=f"Story {args[0]}", slug=f"story-{args[0]}", status=Status.DRAFT,
-                             published_at=None, people=[TAGS[args[0]]])
+                make_article(
+                    title=f"Story {args[0]}",
+                    slug=f"story-{args[0]}",
+                    status=Status.DRAFT,
+                    published_at=None,
+                    people=[TAGS[args[0]]],
+                )
             return
         if article is None:
             return
@@ -133,6 +165,7 @@ class NeverStale:
 
     def fresh(self, url):
         """The page rendered now, with no page cache and nothing remembered from before."""
+
         def never_current(*keys):
             return versions.ContentVersion(secrets.token_hex(8), timezone.now()), {}
 

@@ -57,7 +57,9 @@ def test_rows_hanging_off_a_draft_retire_nothing(client, page_cache, admin_user)
     ArticleAuthor.objects.create(article=draft, author=author, position=0)
     note = ArticleNote.objects.create(article=draft, text="Fixed a name.")
     note.delete()
-    PreviewLink.objects.create(article=draft, created_by=admin_user, expires_at=timezone.now() + timedelta(days=1))
+    PreviewLink.objects.create(
+        article=draft, created_by=admin_user, expires_at=timezone.now() + timedelta(days=1)
+    )
     Revision.objects.filter(article=draft).delete()
     draft.people.clear()
 
@@ -123,12 +125,22 @@ def test_moving_a_scheduled_time_later_or_unscheduling_retires_nothing(page_cach
 @pytest.mark.parametrize(
     "change",
     [
-        "edit published", "publish draft", "unpublish", "delete published", "retag published",
-        "section", "author", "image", "rename tag", "content_changed",
+        "edit published",
+        "publish draft",
+        "unpublish",
+        "delete published",
+        "retag published",
+        "section",
+        "author",
+        "image",
+        "rename tag",
+        "content_changed",
     ],
 )
 def test_changes_readers_can_see_still_retire_the_cached_pages(page_cache, change):
-    article = make_article(people=["Ada"], authors=[make_author()], section=make_section(), lead_image=make_image())
+    article = make_article(
+        people=["Ada"], authors=[make_author()], section=make_section(), lead_image=make_image()
+    )
     draft = make_article(status=Status.DRAFT, published_at=None)
     before = token()
 

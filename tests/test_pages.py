@@ -38,9 +38,11 @@ def logged_in(user):
 
 
 def footer(html):
-    return html.split('<nav aria-label="About the magazine">', 1)[1].split("</nav>", 1)[0] if (
-        'aria-label="About the magazine"' in html
-    ) else ""
+    return (
+        html.split('<nav aria-label="About the magazine">', 1)[1].split("</nav>", 1)[0]
+        if ('aria-label="About the magazine"' in html)
+        else ""
+    )
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -103,8 +105,26 @@ def test_two_segment_and_article_addresses_are_not_pages(client):
 @pytest.mark.parametrize(
     "slug",
     [
-        "admin", "api", "articles", "people", "places", "events", "sections", "authors", "search", "feed",
-        "static", "media", "preview", "healthz", "category", "tag", "author", "2024", "1999", "Search",
+        "admin",
+        "api",
+        "articles",
+        "people",
+        "places",
+        "events",
+        "sections",
+        "authors",
+        "search",
+        "feed",
+        "static",
+        "media",
+        "preview",
+        "healthz",
+        "category",
+        "tag",
+        "author",
+        "2024",
+        "1999",
+        "Search",
     ],
 )
 def test_reserved_slugs_are_refused_by_validation(slug):
@@ -355,7 +375,9 @@ def test_an_unpublished_page_is_found_on_no_surface_a_reader_can_reach(client):
     from tests.surfaces import all_surfaces, walk
 
     make_page(title="Visible about", slug="about")
-    make_page(title="Hiddentitle qx", slug="hidden-qx", body="<p>Unique hiddenword zq.</p>", is_published=False)
+    make_page(
+        title="Hiddentitle qx", slug="hidden-qx", body="<p>Unique hiddenword zq.</p>", is_published=False
+    )
     make_article(title="A story", slug="a-story")
 
     walked = list(walk(client, all_surfaces(["story", "hiddenword"])))
@@ -363,4 +385,6 @@ def test_an_unpublished_page_is_found_on_no_surface_a_reader_can_reach(client):
     assert any(surface.url == "/about/" for surface, _ in walked)
     for surface, response in walked:
         text = response.content.decode()
-        assert "Hiddentitle" not in text and "hidden-qx" not in text and "hiddenword zq" not in text, surface.url
+        assert "Hiddentitle" not in text and "hidden-qx" not in text and "hiddenword zq" not in text, (
+            surface.url
+        )

@@ -35,8 +35,12 @@ def test_deep_tag_pages_cost_the_queries_of_the_first_and_hold_the_right_article
     image, section, author = make_image(), make_section(), make_author()
     for n in range(30):
         make_article(
-            title=f"Story {n:02}", people=["Many"], lead_image=image, section=section,
-            authors=[author, make_author()], published_at=timezone.now() - timedelta(hours=n + 1),
+            title=f"Story {n:02}",
+            people=["Many"],
+            lead_image=image,
+            section=section,
+            authors=[author, make_author()],
+            published_at=timezone.now() - timedelta(hours=n + 1),
         )
     first, first_queries, count = page(client, "/people/many/")
     deepest, deep_queries, _ = page(client, "/people/many/?page=15")
@@ -59,7 +63,9 @@ def test_deep_home_pages_cost_the_queries_of_the_first(client, two_a_page):
         pytest.param(lambda tagged, other: make_article(people=["Many"]), 3, id="new article"),
         pytest.param(lambda tagged, other: tagged.delete(), 1, id="deleted article"),
         pytest.param(lambda tagged, other: other.people.add("Many"), 3, id="tag added"),
-        pytest.param(lambda tagged, other: tagged.people.remove(Person.objects.get(name="Many")), 1, id="tag removed"),
+        pytest.param(
+            lambda tagged, other: tagged.people.remove(Person.objects.get(name="Many")), 1, id="tag removed"
+        ),
         pytest.param(lambda tagged, other: unpublish(tagged), 1, id="unpublished"),
         pytest.param(lambda tagged, other: bulk_unpublish(tagged), 1, id="bulk update with content_changed"),
     ],
@@ -100,7 +106,7 @@ def test_keyset_pages_hold_exactly_what_offset_pages_would(client, two_a_page, m
 
     def expected():
         titles = list(Article.objects.published().filter(people__name="Many").values_list("title", flat=True))
-        return [titles[start:start + 2] for start in range(0, 10, 2)]
+        return [titles[start : start + 2] for start in range(0, 10, 2)]
 
     assert pages() == expected()
     make_article(title="Newest", people=["Many"], published_at=now - timedelta(minutes=1))

@@ -31,8 +31,14 @@ def snapshot():
     """Everything that says which archive this is, without database ids."""
     return [
         (
-            article.slug, article.title, article.dek, article.body, article.status, article.published_at,
-            article.section.slug, article.lead_image_id is not None,
+            article.slug,
+            article.title,
+            article.dek,
+            article.body,
+            article.status,
+            article.published_at,
+            article.section.slug,
+            article.lead_image_id is not None,
             [author.slug for author in article.authors.order_by("article_links__position")],
             sorted(tag.name for tag in article.people.all()),
             sorted(tag.name for tag in article.places.all()),
@@ -62,7 +68,9 @@ def test_same_seed_makes_the_same_archive_and_another_seed_another():
 def test_articles_have_the_shape_the_issue_asks_for():
     """1–4 authors, a section, 2–8 people, 1–5 places, 0–3 events; ten years; ~800 words."""
     populate()
-    articles = list(Article.objects.select_related("section").prefetch_related("authors", "people", "places", "events"))
+    articles = list(
+        Article.objects.select_related("section").prefetch_related("authors", "people", "places", "events")
+    )
     assert len(articles) == ARTICLES
     for article in articles:
         assert 1 <= len(article.authors.all()) <= 4
@@ -87,7 +95,9 @@ def test_there_are_n_over_five_tags_and_every_one_is_used():
     for vocabulary in ("people", "places", "events"):
         through = getattr(Article, vocabulary).through
         model = through._meta.get_field("tag").remote_field.model
-        assert set(through.objects.values_list("tag_id", flat=True)) == set(model.objects.values_list("pk", flat=True))
+        assert set(through.objects.values_list("tag_id", flat=True)) == set(
+            model.objects.values_list("pk", flat=True)
+        )
 
 
 def test_tag_popularity_is_zipf_distributed_at_scale():

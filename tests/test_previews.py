@@ -42,8 +42,12 @@ def editor(db):
 @pytest.fixture
 def draft(contributor):
     return make_article(
-        title="Carla's draft", slug="carlas-draft", status=Status.DRAFT, published_at=None,
-        authors=[contributor.author], people=["Xi Jinping"],
+        title="Carla's draft",
+        slug="carlas-draft",
+        status=Status.DRAFT,
+        published_at=None,
+        authors=[contributor.author],
+        people=["Xi Jinping"],
     )
 
 
@@ -100,7 +104,7 @@ def test_preview_shows_the_unsaved_form_and_saves_nothing(client, contributor, d
 
     assert response.status_code == 200
     html = unescape(response.content.decode())
-    assert "<h1 class=\"article__title\">An unsaved headline</h1>" in html
+    assert '<h1 class="article__title">An unsaved headline</h1>' in html
     assert "Preview of unsaved changes (Draft): nothing has been saved." in html
     assert "Unsaved words." in html and "<script>alert(1)" not in html
     assert "Vladimir Putin" in html and "Moscow" in html
@@ -110,7 +114,10 @@ def test_preview_shows_the_unsaved_form_and_saves_nothing(client, contributor, d
     assert "noindex" in response["X-Robots-Tag"]
     after = Article.objects.get(pk=draft.pk)
     assert (after.title, after.body, after.lead_image_id, after.updated_at) == (
-        before.title, before.body, before.lead_image_id, before.updated_at,
+        before.title,
+        before.body,
+        before.lead_image_id,
+        before.updated_at,
     )
     assert sorted(p.name for p in after.people.all()) == ["Xi Jinping"]
     assert not Person.objects.filter(name="Vladimir Putin").exists()
@@ -152,7 +159,9 @@ def test_contributor_cannot_preview_as_published_by_crafted_post(client, contrib
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("whose, status", [("others", Status.DRAFT), ("own", Status.REVIEW), ("own", Status.PUBLISHED)])
+@pytest.mark.parametrize(
+    "whose, status", [("others", Status.DRAFT), ("own", Status.REVIEW), ("own", Status.PUBLISHED)]
+)
 def test_contributor_cannot_preview_edits_to_what_they_may_not_edit(client, contributor, whose, status):
     """Someone else's article, or their own once submitted or published: a 403."""
     author = contributor.author if whose == "own" else make_author()
@@ -185,7 +194,8 @@ def test_editor_previews_changes_to_a_published_article(client, role):
     client.force_login(make_user("boss", role))
 
     response = client.post(
-        preview_url(article), article_data(title="Corrected headline", slug=article.slug, status=Status.PUBLISHED)
+        preview_url(article),
+        article_data(title="Corrected headline", slug=article.slug, status=Status.PUBLISHED),
     )
 
     assert "Corrected headline" in response.content.decode()
@@ -246,7 +256,9 @@ def test_editor_makes_a_share_link_on_site_url_lasting_seven_days_by_default(cli
     default_day = page.context["share_link_form"]["expires_on"].value()
     assert default_day == timezone.localdate() + timedelta(days=7)
 
-    response = client.post(share_url(draft), {"share-note": "Fact-check, Anna", "share-expires_on": default_day.isoformat()})
+    response = client.post(
+        share_url(draft), {"share-note": "Fact-check, Anna", "share-expires_on": default_day.isoformat()}
+    )
 
     assert response.status_code == 302
     assert response["Location"] == change_url(draft) + "#share-links"
@@ -298,7 +310,8 @@ def test_share_link_page_query_budget(client, draft, django_assert_max_num_queri
         pytest.param(
             lambda link: PreviewLink.objects.filter(pk=link.pk).update(
                 expires_at=timezone.now() - timedelta(seconds=1)
-            ) and link.get_absolute_url(),
+            )
+            and link.get_absolute_url(),
             id="expired",
         ),
         pytest.param(
@@ -306,7 +319,10 @@ def test_share_link_page_query_budget(client, draft, django_assert_max_num_queri
             and link.get_absolute_url(),
             id="revoked",
         ),
-        pytest.param(lambda link: PreviewLink.objects.filter(pk=link.pk).delete() and link.get_absolute_url(), id="deleted"),
+        pytest.param(
+            lambda link: PreviewLink.objects.filter(pk=link.pk).delete() and link.get_absolute_url(),
+            id="deleted",
+        ),
     ],
 )
 def test_bad_share_links_are_404(client, draft, spoil):
@@ -321,7 +337,9 @@ def test_share_link_token_signed_for_another_purpose_is_404(client, draft):
 
     link = make_link(draft)
 
-    assert client.get(reverse("editorial:preview", kwargs={"token": signing.dumps(link.pk)})).status_code == 404
+    assert (
+        client.get(reverse("editorial:preview", kwargs={"token": signing.dumps(link.pk)})).status_code == 404
+    )
 
 
 def test_share_link_to_a_published_article_leads_to_its_page(client, draft):
@@ -363,7 +381,9 @@ def test_bad_expiry_is_refused_with_a_message_and_keeps_the_note(client, editor,
     value = day(timezone.localdate())
     value = value.isoformat() if hasattr(value, "isoformat") else value
 
-    response = client.post(share_url(draft), {"share-note": "For Anna", "share-expires_on": value}, follow=True)
+    response = client.post(
+        share_url(draft), {"share-note": "For Anna", "share-expires_on": value}, follow=True
+    )
 
     assert not PreviewLink.objects.exists()
     assert [str(m) for m in response.context["messages"]] == [f"No share link was made: {message}"]
@@ -376,7 +396,10 @@ def test_contributor_cannot_make_list_or_revoke_share_links(client, contributor,
 
     html = client.get(change_url(draft)).content.decode()
     assert 'id="share-links"' not in html
-    assert client.post(share_url(draft), {"share-expires_on": timezone.localdate().isoformat()}).status_code == 403
+    assert (
+        client.post(share_url(draft), {"share-expires_on": timezone.localdate().isoformat()}).status_code
+        == 403
+    )
     assert client.post(revoke_url(link)).status_code == 403
     assert PreviewLink.objects.count() == 1
     link.refresh_from_db()

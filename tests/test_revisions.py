@@ -37,9 +37,13 @@ def form_data(response):
     """What the browser would post back: the change form's current values, unchanged."""
     form = response.context["adminform"].form
     data = article_data(
-        title=form["title"].value(), slug=form["slug"].value(), dek=form["dek"].value(),
-        body=form["body"].value(), status=form["status"].value(),
-        people=form["people"].value() if isinstance(form["people"].value(), str)
+        title=form["title"].value(),
+        slug=form["slug"].value(),
+        dek=form["dek"].value(),
+        body=form["body"].value(),
+        status=form["status"].value(),
+        people=form["people"].value()
+        if isinstance(form["people"].value(), str)
         else ", ".join(sorted(t.name for t in form["people"].value())),
     )
     data["based_on_revision"] = str(form["based_on_revision"].value())
@@ -54,9 +58,14 @@ def save(client, article, **changes):
 def article(django_capture_on_commit_callbacks):
     """A draft with one person, saved once: revision 1 (taken on commit, tags included)."""
     with django_capture_on_commit_callbacks(execute=True):
-        return make_article(title="Xi arrives in Moscow", slug="xi-arrives", status=Status.DRAFT,
-                            published_at=None, people=["Xi Jinping"],
-                            body="<p>The visit begins today.</p>")
+        return make_article(
+            title="Xi arrives in Moscow",
+            slug="xi-arrives",
+            status=Status.DRAFT,
+            published_at=None,
+            people=["Xi Jinping"],
+            body="<p>The visit begins today.</p>",
+        )
 
 
 # Recording ---------------------------------------------------------------------------
@@ -86,7 +95,12 @@ def test_saves_outside_the_admin_keep_revisions_too(article, django_capture_on_c
         article.places.add("Moscow")
 
     latest = Revision.objects.latest_for(article.pk)
-    assert (latest.number, latest.dek, latest.user, latest.places) == (2, "Changed by a script.", None, ["Moscow"])
+    assert (latest.number, latest.dek, latest.user, latest.places) == (
+        2,
+        "Changed by a script.",
+        None,
+        ["Moscow"],
+    )
 
 
 def test_revision_1_has_the_tags_set_after_the_first_save(article):
@@ -127,8 +141,13 @@ def test_change_form_links_to_the_history(admin_client, article):
 
 
 def test_compare_shows_title_dek_body_and_tags_side_by_side(admin_client, article):
-    save(admin_client, article, title="Xi lands in Moscow", body="<p>The visit begins tonight.</p>",
-         people="Xi Jinping, Vladimir Putin")
+    save(
+        admin_client,
+        article,
+        title="Xi lands in Moscow",
+        body="<p>The visit begins tonight.</p>",
+        people="Xi Jinping, Vladimir Putin",
+    )
 
     response = admin_client.get(compare_url(article), {"a": 1, "b": 2})
 
@@ -186,7 +205,9 @@ def test_restore_does_not_change_publishing_state(admin_client, django_capture_o
     assert (article.title, article.status) == ("Draft words", Status.PUBLISHED)
 
 
-def test_restore_maps_a_merged_tag_name_to_the_tag_it_became(admin_client, django_capture_on_commit_callbacks):
+def test_restore_maps_a_merged_tag_name_to_the_tag_it_became(
+    admin_client, django_capture_on_commit_callbacks
+):
     """A revision naming a typo tag since merged away restores the kept tag, not the typo."""
     from articles.vocabularies import VOCABULARIES
     from editorial.tag_merging import merge_tags
@@ -225,8 +246,9 @@ def test_stale_form_is_refused_with_what_changed_and_the_text_kept(article):
     boris_form = form_data(boris.get(change_url(article)))
 
     assert save(anna, article, title="Anna's headline", dek="Anna's dek.").status_code == 302
-    response = boris.post(change_url(article), {**boris_form, "body": "<p>Boris typed this.</p>",
-                                                "title": "Boris's headline"})
+    response = boris.post(
+        change_url(article), {**boris_form, "body": "<p>Boris typed this.</p>", "title": "Boris's headline"}
+    )
 
     assert response.status_code == 200  # the form again, not a redirect
     html = unescape(response.content.decode())
@@ -245,10 +267,14 @@ def test_saving_again_after_the_warning_goes_through_and_keeps_both_versions(art
     save(anna, article, title="Anna's headline")
     refused = boris.post(change_url(article), {**boris_form, "title": "Boris's headline"})
 
-    again = boris.post(change_url(article), {
-        **boris_form, "title": "Boris's headline",
-        "based_on_revision": refused.context["adminform"].form["based_on_revision"].value(),
-    })
+    again = boris.post(
+        change_url(article),
+        {
+            **boris_form,
+            "title": "Boris's headline",
+            "based_on_revision": refused.context["adminform"].form["based_on_revision"].value(),
+        },
+    )
 
     assert again.status_code == 302
     titles = list(Revision.objects.filter(article=article).values_list("title", flat=True))
@@ -271,8 +297,10 @@ def test_contributor_cannot_delete_even_with_a_crafted_post(client, article):
 
     assert contributor.get(delete_url).status_code == 403
     assert contributor.post(delete_url, {"post": "yes"}).status_code == 403
-    contributor.post(reverse("admin:articles_article_changelist"),
-                     {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"})
+    contributor.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"},
+    )
     assert Article.objects.filter(pk=article.pk).exists()
 
 
@@ -290,8 +318,10 @@ def test_editor_deletes_after_confirming(article):
 
 @pytest.mark.parametrize("token", ["-1", "abc", "99999999999999999999"])
 def test_crafted_revision_token_is_a_form_error_not_a_500(admin_client, article, token):
-    response = admin_client.post(change_url(article), {**form_data(admin_client.get(change_url(article))),
-                                                       "based_on_revision": token, "title": "Kept"})
+    response = admin_client.post(
+        change_url(article),
+        {**form_data(admin_client.get(change_url(article))), "based_on_revision": token, "title": "Kept"},
+    )
 
     assert response.status_code == 200
     assert response.context["adminform"].form["title"].value() == "Kept"
@@ -310,12 +340,16 @@ def test_view_only_staff_can_read_the_article_and_its_history(client, article):
     assert restore_url(article, 1) not in history.content.decode()
 
 
-def test_bulk_publish_action_keeps_a_revision_credited_to_the_editor(article, django_capture_on_commit_callbacks):
+def test_bulk_publish_action_keeps_a_revision_credited_to_the_editor(
+    article, django_capture_on_commit_callbacks
+):
     editor = editor_client("anna")
 
     with django_capture_on_commit_callbacks(execute=True):
-        editor.post(reverse("admin:articles_article_changelist"),
-                    {"action": "publish_now", "_selected_action": [article.pk]})
+        editor.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "publish_now", "_selected_action": [article.pk]},
+        )
 
     latest = Revision.objects.latest_for(article.pk)
     assert (latest.number, latest.status, latest.user.username) == (2, Status.PUBLISHED, "anna")

@@ -12,21 +12,53 @@ from tests.builders import make_image
 @pytest.mark.parametrize(
     ("url", "provider", "embed_url"),
     [
-        ("https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=5", "YouTube", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        (
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ&t=5",
+            "YouTube",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        ),
         ("https://youtu.be/dQw4w9WgXcQ", "YouTube", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
-        ("https://m.youtube.com/shorts/dQw4w9WgXcQ", "YouTube", "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"),
+        (
+            "https://m.youtube.com/shorts/dQw4w9WgXcQ",
+            "YouTube",
+            "https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ",
+        ),
         ("https://vimeo.com/76979871", "Vimeo", "https://player.vimeo.com/video/76979871?dnt=1"),
-        ("https://www.dailymotion.com/video/x8abcd1", "Dailymotion", "https://geo.dailymotion.com/player.html?video=x8abcd1"),
-        ("https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC", "Spotify",
-         "https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC"),
-        ("https://soundcloud.com/artist/a-track", "SoundCloud",
-         "https://w.soundcloud.com/player/?url=https%3A%2F%2Fsoundcloud.com%2Fartist%2Fa-track"),
-        ("https://bsky.app/profile/holr.example/post/3kabcdefghi2x", "Bluesky",
-         "https://embed.bsky.app/embed/holr.example/app.bsky.feed.post/3kabcdefghi2x"),
-        ("https://www.instagram.com/p/C1a2B3c4D5e/", "Instagram", "https://www.instagram.com/p/C1a2B3c4D5e/embed"),
-        ("https://x.com/holr/status/1234567890123456789", "X",
-         "https://platform.twitter.com/embed/Tweet.html?id=1234567890123456789&dnt=true"),
-        ("https://twitter.com/holr/status/12345", "X", "https://platform.twitter.com/embed/Tweet.html?id=12345&dnt=true"),
+        (
+            "https://www.dailymotion.com/video/x8abcd1",
+            "Dailymotion",
+            "https://geo.dailymotion.com/player.html?video=x8abcd1",
+        ),
+        (
+            "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC",
+            "Spotify",
+            "https://open.spotify.com/embed/track/4uLU6hMCjMI75M1A2tKUQC",
+        ),
+        (
+            "https://soundcloud.com/artist/a-track",
+            "SoundCloud",
+            "https://w.soundcloud.com/player/?url=https%3A%2F%2Fsoundcloud.com%2Fartist%2Fa-track",
+        ),
+        (
+            "https://bsky.app/profile/holr.example/post/3kabcdefghi2x",
+            "Bluesky",
+            "https://embed.bsky.app/embed/holr.example/app.bsky.feed.post/3kabcdefghi2x",
+        ),
+        (
+            "https://www.instagram.com/p/C1a2B3c4D5e/",
+            "Instagram",
+            "https://www.instagram.com/p/C1a2B3c4D5e/embed",
+        ),
+        (
+            "https://x.com/holr/status/1234567890123456789",
+            "X",
+            "https://platform.twitter.com/embed/Tweet.html?id=1234567890123456789&dnt=true",
+        ),
+        (
+            "https://twitter.com/holr/status/12345",
+            "X",
+            "https://platform.twitter.com/embed/Tweet.html?id=12345&dnt=true",
+        ),
     ],
 )
 def test_provider_links_resolve_from_the_url_alone(url, provider, embed_url):
@@ -37,11 +69,20 @@ def test_provider_links_resolve_from_the_url_alone(url, provider, embed_url):
 @pytest.mark.parametrize(
     "url",
     [
-        "javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "ftp://youtube.com/watch?v=dQw4w9WgXcQ",
-        "https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ", "https://evil.example/?https://youtu.be/dQw4w9WgXcQ",
-        "https://www.youtube.com/watch?v=short", "https://user:pw@youtube.com/watch?v=dQw4w9WgXcQ",
-        "https://vimeo.com/about", "https://x.com/holr", "https://example.com/video.mp4", "", "https://[::1/",
-        "https://youtu.be/dQw4w9WgXcQ\" onerror=\"alert(1)", "https://youtu.be/" + "a" * 600,
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "ftp://youtube.com/watch?v=dQw4w9WgXcQ",
+        "https://youtube.com.evil.example/watch?v=dQw4w9WgXcQ",
+        "https://evil.example/?https://youtu.be/dQw4w9WgXcQ",
+        "https://www.youtube.com/watch?v=short",
+        "https://user:pw@youtube.com/watch?v=dQw4w9WgXcQ",
+        "https://vimeo.com/about",
+        "https://x.com/holr",
+        "https://example.com/video.mp4",
+        "",
+        "https://[::1/",
+        'https://youtu.be/dQw4w9WgXcQ" onerror="alert(1)',
+        "https://youtu.be/" + "a" * 600,
     ],
 )
 def test_unknown_or_malformed_links_do_not_resolve(url):
@@ -50,16 +91,26 @@ def test_unknown_or_malformed_links_do_not_resolve(url):
 
 def test_the_embed_hosts_are_exactly_the_providers_player_hosts():
     assert set(EMBED_HOSTS) == {
-        "www.youtube-nocookie.com", "player.vimeo.com", "geo.dailymotion.com", "open.spotify.com",
-        "w.soundcloud.com", "embed.bsky.app", "www.instagram.com", "platform.twitter.com",
+        "www.youtube-nocookie.com",
+        "player.vimeo.com",
+        "geo.dailymotion.com",
+        "open.spotify.com",
+        "w.soundcloud.com",
+        "embed.bsky.app",
+        "www.instagram.com",
+        "platform.twitter.com",
     }
     assert len(PROVIDERS) == 8
-    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] == [f"https://{host}" for host in EMBED_HOSTS]
+    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["frame-src"] == [
+        f"https://{host}" for host in EMBED_HOSTS
+    ]
 
 
 def test_tables_keep_their_cells_and_lose_merged_cells_and_attributes():
-    html = ('<table class="x"><thead><tr><th colspan="2" style="color:red">Year</th></tr></thead>'
-            '<tbody><tr><td rowspan="3"><p>2023</p></td></tr></tbody></table>')
+    html = (
+        '<table class="x"><thead><tr><th colspan="2" style="color:red">Year</th></tr></thead>'
+        '<tbody><tr><td rowspan="3"><p>2023</p></td></tr></tbody></table>'
+    )
     assert sanitize_html(html) == (
         "<table><thead><tr><th>Year</th></tr></thead><tbody><tr><td><p>2023</p></td></tr></tbody></table>"
     )
@@ -121,9 +172,11 @@ def test_forged_references_are_dropped(hostile):
 @pytest.mark.django_db
 def test_nested_figures_are_dropped_and_the_outer_kept():
     image = make_image()
-    html = (f'<figure data-image="{image.pk}"><figure data-embed="https://youtu.be/dQw4w9WgXcQ"></figure>'
-            '<figcaption>Outer</figcaption></figure>'
-            '<blockquote><figure data-embed="https://youtu.be/dQw4w9WgXcQ"></figure><p>Quoted</p></blockquote>')
+    html = (
+        f'<figure data-image="{image.pk}"><figure data-embed="https://youtu.be/dQw4w9WgXcQ"></figure>'
+        "<figcaption>Outer</figcaption></figure>"
+        '<blockquote><figure data-embed="https://youtu.be/dQw4w9WgXcQ"></figure><p>Quoted</p></blockquote>'
+    )
     assert sanitize_html(html) == (
         f'<figure data-image="{image.pk}" data-size="inline"><figcaption>Outer</figcaption></figure>'
         "<blockquote><p>Quoted</p></blockquote>"
@@ -137,7 +190,10 @@ def test_five_thousand_figures_are_cut_to_the_limit_with_one_query(django_assert
     with django_assert_num_queries(1):
         clean = sanitize_html(html)
     assert clean.count("<figure") == MAX_FIGURES
-    assert body_problems(html)[-1] == f"A story holds at most {MAX_FIGURES} images, galleries and embeds; this one has 5000."
+    assert (
+        body_problems(html)[-1]
+        == f"A story holds at most {MAX_FIGURES} images, galleries and embeds; this one has 5000."
+    )
 
 
 @pytest.mark.django_db

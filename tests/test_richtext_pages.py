@@ -49,7 +49,9 @@ def story(photos):
 
 def body_of(response):
     page = response.content.decode()
-    return page[page.index('<div class="article__body prose">'):page.index('<footer class="article__footer">')]
+    return page[
+        page.index('<div class="article__body prose">') : page.index('<footer class="article__footer">')
+    ]
 
 
 def test_inline_image_is_a_picture_with_renditions_alt_caption_and_credit(client, story, photos):
@@ -57,10 +59,18 @@ def test_inline_image_is_a_picture_with_renditions_alt_caption_and_credit(client
     crowd = photos[0]
     figure = re.search(r'<figure class="figure figure--wide">.*?</figure>', body, re.S).group(0)
     renditions = crowd.renditions
-    assert f'<source type="image/avif" srcset="{renditions.avif_srcset}" sizes="(min-width: 64rem) 60rem, 100vw">' in figure
+    assert (
+        f'<source type="image/avif" srcset="{renditions.avif_srcset}" sizes="(min-width: 64rem) 60rem, 100vw">'
+        in figure
+    )
     assert f'srcset="{renditions.webp_srcset}"' in figure
-    assert f'width="{crowd.width}" height="{crowd.height}" alt="Crowds in Red Square" decoding="async" loading="lazy"' in figure
-    assert '<figcaption>Crowds waited for hours <span class="credit">Anna Petrova</span></figcaption>' in figure
+    assert (
+        f'width="{crowd.width}" height="{crowd.height}" alt="Crowds in Red Square" decoding="async" loading="lazy"'
+        in figure
+    )
+    assert (
+        '<figcaption>Crowds waited for hours <span class="credit">Anna Petrova</span></figcaption>' in figure
+    )
 
 
 def test_gallery_is_a_list_of_pictures_with_one_caption_and_every_credit(client, story):
@@ -69,18 +79,25 @@ def test_gallery_is_a_list_of_pictures_with_one_caption_and_every_credit(client,
     assert '<ul class="gallery gallery--3">' in gallery
     assert gallery.count("<picture>") == 3
     assert re.findall(r'alt="([^"]*)"', gallery) == [
-        "Crowds in Red Square", "The Kremlin at dusk", "A guard of honour",
+        "Crowds in Red Square",
+        "The Kremlin at dusk",
+        "A guard of honour",
     ]
-    assert ('<figcaption>The first day <span class="credit">Anna Petrova</span> '
-            '<span class="credit">HOLR Photo Desk</span></figcaption>') in gallery
+    assert (
+        '<figcaption>The first day <span class="credit">Anna Petrova</span> '
+        '<span class="credit">HOLR Photo Desk</span></figcaption>'
+    ) in gallery
 
 
 def test_embed_is_our_own_placeholder_until_the_reader_asks(client, story):
     """No iframe, no provider image or script: a name, a button our script wakes, and a plain link."""
     response = client.get(story.get_absolute_url())
     body = body_of(response)
-    assert "<iframe" not in body and "ytimg" not in body and "youtube-nocookie" not in body.replace(
-        'data-embed-src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"', ""
+    assert (
+        "<iframe" not in body
+        and "ytimg" not in body
+        and "youtube-nocookie"
+        not in body.replace('data-embed-src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"', "")
     )
     assert '<p class="embed__provider">YouTube</p>' in body
     assert '<button type="button" class="embed__play" hidden>Play on YouTube</button>' in body
@@ -94,20 +111,30 @@ def test_embed_is_our_own_placeholder_until_the_reader_asks(client, story):
 
 def test_csp_frame_src_lists_exactly_the_embed_hosts_and_script_src_only_self(client, story):
     policy = dict(
-        directive.strip().split(" ", 1) for directive in client.get(story.get_absolute_url())["Content-Security-Policy"].split(";")
+        directive.strip().split(" ", 1)
+        for directive in client.get(story.get_absolute_url())["Content-Security-Policy"].split(";")
     )
-    assert sorted(policy["frame-src"].split()) == sorted([
-        "https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://geo.dailymotion.com",
-        "https://open.spotify.com", "https://w.soundcloud.com", "https://embed.bsky.app",
-        "https://www.instagram.com", "https://platform.twitter.com",
-    ])
+    assert sorted(policy["frame-src"].split()) == sorted(
+        [
+            "https://www.youtube-nocookie.com",
+            "https://player.vimeo.com",
+            "https://geo.dailymotion.com",
+            "https://open.spotify.com",
+            "https://w.soundcloud.com",
+            "https://embed.bsky.app",
+            "https://www.instagram.com",
+            "https://platform.twitter.com",
+        ]
+    )
     assert policy["script-src"] == "'self'"
 
 
 def test_pull_quote_and_table(client, story):
     body = body_of(client.get(story.get_absolute_url()))
-    assert ('<figure class="pullquote">\n  <blockquote><p>Nobody expected a deal so soon.</p></blockquote>\n'
-            "  <figcaption>A Western diplomat</figcaption>\n</figure>") in body
+    assert (
+        '<figure class="pullquote">\n  <blockquote><p>Nobody expected a deal so soon.</p></blockquote>\n'
+        "  <figcaption>A Western diplomat</figcaption>\n</figure>"
+    ) in body
     assert "<table><thead><tr><th>Day</th><th>Meeting</th></tr></thead>" in body
 
 
@@ -132,7 +159,9 @@ def test_thirty_inline_images_cost_one_query_and_none_once_warm(client):
     assert body_of(client.get(thirty.get_absolute_url())).count("<picture>") == 30
 
 
-def test_library_changes_show_at_once_on_every_story_even_from_the_page_cache(client, settings, story, photos):
+def test_library_changes_show_at_once_on_every_story_even_from_the_page_cache(
+    client, settings, story, photos
+):
     settings.PAGE_CACHE = True
     url = story.get_absolute_url()
     client.get(url)
@@ -169,16 +198,23 @@ def test_image_uses_follow_the_body_and_where_used_lists_them(admin_client, stor
     kremlin.delete()  # no longer used: deleting is allowed
 
 
-def test_feed_carries_absolute_jpegs_with_caption_and_credit_and_embeds_as_links(client, settings, story, photos):
+def test_feed_carries_absolute_jpegs_with_caption_and_credit_and_embeds_as_links(
+    client, settings, story, photos
+):
     response = client.get(reverse("syndication:feed"))
     assert live_markup_in_feed(response.content) == []
     content = html.unescape(response.content.decode())  # as a feed reader reads content:encoded
     crowd = photos[0]
     jpeg = crowd.renditions.jpeg[min(len(crowd.renditions.jpeg) - 1, 3)]
-    assert (f'<figure><img src="{settings.SITE_URL}{jpeg.url}" width="{jpeg.width}" height="{jpeg.height}" '
-            'alt="Crowds in Red Square"><figcaption>Crowds waited for hours Anna Petrova</figcaption></figure>') in content
+    assert (
+        f'<figure><img src="{settings.SITE_URL}{jpeg.url}" width="{jpeg.width}" height="{jpeg.height}" '
+        'alt="Crowds in Red Square"><figcaption>Crowds waited for hours Anna Petrova</figcaption></figure>'
+    ) in content
     assert f'<p><a href="{YOUTUBE}" rel="noopener">Play on YouTube</a>: The arrival, filmed</p>' in content
-    assert "<blockquote><p>Nobody expected a deal so soon.</p><p>— A Western diplomat</p></blockquote>" in content
+    assert (
+        "<blockquote><p>Nobody expected a deal so soon.</p><p>— A Western diplomat</p></blockquote>"
+        in content
+    )
     assert "<iframe" not in content and "data-" not in content
 
 
@@ -198,20 +234,31 @@ def test_json_ld_lists_the_lead_image_then_the_inline_images(client, story, phot
     graph = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     article = next(node for node in graph["@graph"] if node["@type"] == "NewsArticle")
     assert [image["caption"] for image in article["image"]] == [
-        "Lead", "Lead", "Lead", "Lead", "Crowds in Red Square", "The Kremlin at dusk", "A guard of honour",
+        "Lead",
+        "Lead",
+        "Lead",
+        "Lead",
+        "Crowds in Red Square",
+        "The Kremlin at dusk",
+        "A guard of honour",
     ]  # the lead image's share, 4:3 and 1:1 crops and full frame, then the story's own images
     assert article["image"][4]["creditText"] == "Anna Petrova"
 
 
 def test_captions_and_pull_quotes_are_searchable(client, story):
     for words in ("waited for hours", "Western diplomat", "deal so soon"):
-        titles = [article.title for article in client.get(reverse("search:search"), {"q": words}).context["articles"]]
+        titles = [
+            article.title
+            for article in client.get(reverse("search:search"), {"q": words}).context["articles"]
+        ]
         assert titles == ["A state visit in pictures"], words
 
 
 def test_a_bad_embed_is_a_form_error_that_keeps_what_was_typed(admin_client):
-    body = ('<p>My careful paragraph.</p><figure data-embed="https://example.com/clip">'
-            "<figcaption>My caption</figcaption></figure>")
+    body = (
+        '<p>My careful paragraph.</p><figure data-embed="https://example.com/clip">'
+        "<figcaption>My caption</figcaption></figure>"
+    )
     response = admin_client.post(ADD_URL, article_data(body=body))
     assert response.status_code == 200
     page = response.content.decode()
@@ -233,10 +280,12 @@ def test_revision_compare_says_in_words_what_changed_among_the_figures(photos):
 
     crowd, kremlin, _ = photos
     old = f'<p>Text</p><figure data-embed="{YOUTUBE}"></figure><table><tbody><tr><td>1</td></tr></tbody></table>'
-    new = (f'<p>Text</p><figure data-image="{crowd.pk}" data-size="wide"><figcaption>x</figcaption></figure>'
-           f'<figure data-gallery="{crowd.pk},{kremlin.pk}"></figure>'
-           '<figure data-pullquote=""><blockquote><p>Nobody expected a deal.</p></blockquote></figure>'
-           "<table><tbody><tr><td>1</td></tr></tbody></table>")
+    new = (
+        f'<p>Text</p><figure data-image="{crowd.pk}" data-size="wide"><figcaption>x</figcaption></figure>'
+        f'<figure data-gallery="{crowd.pk},{kremlin.pk}"></figure>'
+        '<figure data-pullquote=""><blockquote><p>Nobody expected a deal.</p></blockquote></figure>'
+        "<table><tbody><tr><td>1</td></tr></tbody></table>"
+    )
     row = _figures_diff(old, new)
     assert row.is_changed
     assert row.old == f"YouTube embed {YOUTUBE}, table of 1 row"
@@ -253,10 +302,16 @@ def test_revision_compare_says_in_words_what_changed_among_the_figures(photos):
 def test_staff_preview_and_share_link_show_the_figures_of_a_draft(client, admin_client, photos):
     from tests.test_previews import make_link
 
-    draft = make_article(status="draft", published_at=None,
-                         body=f'<figure data-image="{photos[0].pk}"><figcaption>Draft caption</figcaption></figure>')
+    draft = make_article(
+        status="draft",
+        published_at=None,
+        body=f'<figure data-image="{photos[0].pk}"><figcaption>Draft caption</figcaption></figure>',
+    )
     assert client.get(draft.get_absolute_url()).status_code == 404
-    for response in (admin_client.get(draft.get_absolute_url()), client.get(make_link(draft).get_absolute_url())):
+    for response in (
+        admin_client.get(draft.get_absolute_url()),
+        client.get(make_link(draft).get_absolute_url()),
+    ):
         body = body_of(response)
         assert 'alt="Crowds in Red Square"' in body
         assert '<figcaption>Draft caption <span class="credit">Anna Petrova</span></figcaption>' in body

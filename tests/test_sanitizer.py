@@ -22,8 +22,22 @@ from richtext.sanitizer import sanitize_html
 )
 def test_dangerous_markup_is_removed(dirty):
     clean = sanitize_html(dirty).lower()
-    for marker in ("<script", "onerror", "onload", "onmouseover", "javascript:", "data:", "<iframe", "<svg",
-                   "style=", "<object", "<embed", "<style", "<form", "<input"):
+    for marker in (
+        "<script",
+        "onerror",
+        "onload",
+        "onmouseover",
+        "javascript:",
+        "data:",
+        "<iframe",
+        "<svg",
+        "style=",
+        "<object",
+        "<embed",
+        "<style",
+        "<form",
+        "<input",
+    ):
         assert marker not in clean
 
 

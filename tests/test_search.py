@@ -126,9 +126,42 @@ def test_malformed_queries_get_a_clean_page(client, q):
 
 def test_random_punctuation_soup_never_breaks_search(client):
     """A few hundred random queries made of query-syntax characters all get a page."""
-    make_article(title="Putin and Xi", body="<p>NEAR the Kremlin, a state visit.</p>", people=["Vladimir Putin"])
-    alphabet = ['"', "'", "*", "(", ")", "-", "+", ":", "^", "{", "}", "NEAR", "AND", "OR", "NOT", " ",
-                "putin", "xi", "\\", "%", "_", "&", "|", "!", "<", ">", "é", "习", "\x00", ",", ";"]
+    make_article(
+        title="Putin and Xi", body="<p>NEAR the Kremlin, a state visit.</p>", people=["Vladimir Putin"]
+    )
+    alphabet = [
+        '"',
+        "'",
+        "*",
+        "(",
+        ")",
+        "-",
+        "+",
+        ":",
+        "^",
+        "{",
+        "}",
+        "NEAR",
+        "AND",
+        "OR",
+        "NOT",
+        " ",
+        "putin",
+        "xi",
+        "\\",
+        "%",
+        "_",
+        "&",
+        "|",
+        "!",
+        "<",
+        ">",
+        "é",
+        "习",
+        "\x00",
+        ",",
+        ";",
+    ]
     rng = random.Random(4)
     for _ in range(150):
         q = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12)))
@@ -169,7 +202,10 @@ def test_unpublished_text_is_never_found(client):
     make_article(title="Published zeppelin")
     assert found(client, "zeppelin") == ["Published zeppelin"]
     # Only published articles are indexed at all.
-    assert set(SearchEntry.objects.values_list("title", flat=True)) == {"Published zeppelin", "Scheduled zeppelin"}
+    assert set(SearchEntry.objects.values_list("title", flat=True)) == {
+        "Published zeppelin",
+        "Scheduled zeppelin",
+    }
 
 
 def test_scheduled_article_appears_at_its_time_without_a_save(client, monkeypatch):
@@ -315,8 +351,11 @@ def test_search_queries_are_fixed_whatever_the_results(client):
     make_article(title="Solo iceberg", authors=[make_author()], people=["Iceberg Watcher"])
     for n in range(30):
         make_article(
-            title=f"Crowded fjord {n}", lead_image=image, section=section,
-            authors=[make_author(), make_author()], people=[f"Person {n}"],
+            title=f"Crowded fjord {n}",
+            lead_image=image,
+            section=section,
+            authors=[make_author(), make_author()],
+            people=[f"Person {n}"],
         )
     # count + page of results + their authors + matching tags
     one, response = queries_for(client, "iceberg")

@@ -43,7 +43,9 @@ def test_public_templates_have_no_inline_script_or_style(public_page, client):
     for response in (public_page, client.get(reverse("articles:home"))):
         html = response.content.decode()
         scripts = re.findall(r"<script\b([^>]*)>", html)
-        assert all('src="' in attributes or "application/ld+json" in attributes for attributes in scripts), scripts
+        assert all('src="' in attributes or "application/ld+json" in attributes for attributes in scripts), (
+            scripts
+        )
         assert "<style" not in html
         assert " style=" not in html
 
@@ -52,7 +54,9 @@ def test_admin_policy_adds_only_a_nonce_and_the_editors_style_hash(admin_page):
     policy = directives(admin_page)
     nonce = re.search(r'<script type="importmap" nonce="([^"]+)"', admin_page.content.decode()).group(1)
     assert policy["script-src"] == ["'self'", f"'nonce-{nonce}'"]
-    assert policy["style-src"][0] == "'self'" and all(s.startswith("'sha256-") for s in policy["style-src"][1:])
+    assert policy["style-src"][0] == "'self'" and all(
+        s.startswith("'sha256-") for s in policy["style-src"][1:]
+    )
     assert "'unsafe-inline'" not in admin_page.headers["Content-Security-Policy"]
     assert "'unsafe-eval'" not in admin_page.headers["Content-Security-Policy"]
 
@@ -114,14 +118,19 @@ def test_session_and_csrf_cookies_are_http_only_and_same_site(client, django_use
     client.get(login)
     csrf = client.cookies["csrftoken"]
     assert csrf["httponly"] and csrf["samesite"] == "Strict"
-    response = client.post(login, {"username": "boss", "password": "a-long-test-password", "csrfmiddlewaretoken": csrf.value})
+    response = client.post(
+        login, {"username": "boss", "password": "a-long-test-password", "csrfmiddlewaretoken": csrf.value}
+    )
     assert response.status_code == 302
     session = client.cookies["sessionid"]
     assert session["httponly"] and session["samesite"] == "Lax"
 
 
 def test_cookies_are_secure_when_https_is_on():
-    assert settings_value("[settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE]", **PRODUCTION) == [True, True]
+    assert settings_value("[settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE]", **PRODUCTION) == [
+        True,
+        True,
+    ]
 
 
 def test_admin_lives_at_the_configured_path():
@@ -130,15 +139,20 @@ def test_admin_lives_at_the_configured_path():
     (Only the magazine's pages pattern matches it, and "admin" is a slug no page may take.)
     """
     result = run(
-        ["-c", "import django; django.setup(); from django.urls import reverse, resolve\n"
-               "from pages.reserved import is_reserved\n"
-               "print(reverse('admin:index'), reverse('admin:login'), reverse('security:two-factor-verify'))\n"
-               "print(resolve('/admin/').view_name, is_reserved('admin'))"],
-        **PRODUCTION, DJANGO_ADMIN_PATH="/backstage-7f3a/",
+        [
+            "-c",
+            "import django; django.setup(); from django.urls import reverse, resolve\n"
+            "from pages.reserved import is_reserved\n"
+            "print(reverse('admin:index'), reverse('admin:login'), reverse('security:two-factor-verify'))\n"
+            "print(resolve('/admin/').view_name, is_reserved('admin'))",
+        ],
+        **PRODUCTION,
+        DJANGO_ADMIN_PATH="/backstage-7f3a/",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split("\n")[:2] == [
-        "/backstage-7f3a/ /backstage-7f3a/login/ /backstage-7f3a/two-factor/", "pages:detail True"
+        "/backstage-7f3a/ /backstage-7f3a/login/ /backstage-7f3a/two-factor/",
+        "pages:detail True",
     ]
 
 

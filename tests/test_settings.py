@@ -18,7 +18,11 @@ PRODUCTION = {
 
 
 def run(args, **env):
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "SITE_", "CACHE_", "REDIS_", "DATABASE_", "MEDIA_"))}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "SITE_", "CACHE_", "REDIS_", "DATABASE_", "MEDIA_"))
+    }
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=clean | env, capture_output=True, text=True, timeout=120
     )
@@ -26,7 +30,10 @@ def run(args, **env):
 
 def settings_value(expression, **env):
     result = run(
-        ["-c", f"import django, json; django.setup(); from django.conf import settings; print(json.dumps({expression}))"],
+        [
+            "-c",
+            f"import django, json; django.setup(); from django.conf import settings; print(json.dumps({expression}))",
+        ],
         **{"DJANGO_SETTINGS_MODULE": "holr.settings", **env},
     )
     assert result.returncode == 0, result.stderr
@@ -61,7 +68,9 @@ def test_deploy_check_flags_a_missing_secret_key():
 
 def test_commands_that_need_no_key_run_without_one():
     """Developers can make and check migrations without inventing a secret."""
-    result = run(["manage.py", "makemigrations", "--check", "--dry-run"], DJANGO_SETTINGS_MODULE="holr.settings")
+    result = run(
+        ["manage.py", "makemigrations", "--check", "--dry-run"], DJANGO_SETTINGS_MODULE="holr.settings"
+    )
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
 
@@ -72,8 +81,15 @@ def test_debug_is_off_unless_asked():
 
 
 def test_https_is_on_by_default_in_production_and_can_be_turned_off():
-    on = settings_value("[settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, settings.SESSION_COOKIE_SECURE]", **PRODUCTION)
-    off = settings_value("[settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, settings.SESSION_COOKIE_SECURE]", **PRODUCTION, DJANGO_HTTPS="0")
+    on = settings_value(
+        "[settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, settings.SESSION_COOKIE_SECURE]",
+        **PRODUCTION,
+    )
+    off = settings_value(
+        "[settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, settings.SESSION_COOKIE_SECURE]",
+        **PRODUCTION,
+        DJANGO_HTTPS="0",
+    )
     assert on == [True, 31536000, True]
     assert off == [False, 0, False]
 
@@ -99,17 +115,25 @@ def test_cache_is_local_memory_by_default_and_redis_with_redis_url():
 def test_site_name_url_and_media_root_come_from_the_environment(tmp_path):
     values = settings_value(
         "[settings.SITE_NAME, settings.SITE_URL, str(settings.MEDIA_ROOT)]",
-        **(PRODUCTION | {"SITE_NAME": "The Review", "SITE_URL": "https://review.example/", "MEDIA_ROOT": str(tmp_path)}),
+        **(
+            PRODUCTION
+            | {"SITE_NAME": "The Review", "SITE_URL": "https://review.example/", "MEDIA_ROOT": str(tmp_path)}
+        ),
     )
     assert values == ["The Review", "https://review.example", str(tmp_path)]
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="set REDIS_URL to test against Redis (.ci/run does)")
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="set REDIS_URL to test against Redis (.ci/run does)"
+)
 def test_redis_cache_works_against_a_running_redis():
     """With REDIS_URL the cache really talks to Redis (the client library is installed)."""
     result = run(
-        ["-c", "import django; django.setup(); from django.core.cache import cache; "
-               "cache.set('holr-settings-test', 'ok', 5); print(cache.get('holr-settings-test'))"],
+        [
+            "-c",
+            "import django; django.setup(); from django.core.cache import cache; "
+            "cache.set('holr-settings-test', 'ok', 5); print(cache.get('holr-settings-test'))",
+        ],
         **PRODUCTION,
         REDIS_URL=os.environ["REDIS_URL"],
     )

@@ -15,7 +15,10 @@ from tests.builders import make_article, make_author, make_section
 pytestmark = pytest.mark.django_db
 
 SITE = "http://127.0.0.1:8000"
-NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9", "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+NS = {
+    "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
 
 
 def xml(client, url):
@@ -54,18 +57,29 @@ def published():
 
 def test_sitemap_index_lists_articles_tags_sections_and_authors_with_lastmod(client, published):
     index = xml(client, reverse("syndication:sitemap"))
-    sections = {entry.findtext("sm:loc", namespaces=NS): entry.findtext("sm:lastmod", namespaces=NS) for entry in index.findall("sm:sitemap", NS)}
+    sections = {
+        entry.findtext("sm:loc", namespaces=NS): entry.findtext("sm:lastmod", namespaces=NS)
+        for entry in index.findall("sm:sitemap", NS)
+    }
 
     assert set(sections) == {
-        f"{SITE}/sitemap-{name}.xml" for name in ("pages", "articles", "people", "places", "events", "sections", "authors", "site-pages")
+        f"{SITE}/sitemap-{name}.xml"
+        for name in ("pages", "articles", "people", "places", "events", "sections", "authors", "site-pages")
     }
     assert sections[f"{SITE}/sitemap-articles.xml"].startswith(f"{published.updated_at:%Y-%m-%d}")
 
     pages = sitemap_locations(client)
     today = f"{timezone.now():%Y-%m-%d}"
     for path in (
-        "/", "/people/", "/articles/putin-hosts-xi/", "/people/vladimir-putin/", "/people/%E4%B9%A0%E8%BF%91%E5%B9%B3/",
-        "/places/moscow/", "/events/state-visit/", "/sections/world/", "/authors/mira-patel/",
+        "/",
+        "/people/",
+        "/articles/putin-hosts-xi/",
+        "/people/vladimir-putin/",
+        "/people/%E4%B9%A0%E8%BF%91%E5%B9%B3/",
+        "/places/moscow/",
+        "/events/state-visit/",
+        "/sections/world/",
+        "/authors/mira-patel/",
     ):
         assert pages[f"{SITE}{path}"] == today, path
 
@@ -79,7 +93,11 @@ def test_sitemaps_hold_only_published_articles_and_subjects_with_them(client, pu
 
     pages = sitemap_locations(client)
 
-    assert not [loc for loc in pages if any(word in loc for word in ("draft", "review", "scheduled", "secret-source", "ghost"))]
+    assert not [
+        loc
+        for loc in pages
+        if any(word in loc for word in ("draft", "review", "scheduled", "secret-source", "ghost"))
+    ]
     assert f"{SITE}/articles/putin-hosts-xi/" in pages
 
 
@@ -94,7 +112,9 @@ def test_article_sitemap_is_paginated_at_fifty_thousand(client, published, monke
     second = xml(client, "/sitemap-articles.xml?p=2")
 
     assert f"{SITE}/sitemap-articles.xml?p=2" in locs
-    assert [url.findtext("sm:loc", namespaces=NS) for url in second.findall("sm:url", NS)] == [f"{SITE}/articles/second/"]
+    assert [url.findtext("sm:loc", namespaces=NS) for url in second.findall("sm:url", NS)] == [
+        f"{SITE}/articles/second/"
+    ]
 
 
 def test_news_sitemap_has_articles_of_the_last_48_hours_in_google_news_format(client, published):

@@ -78,7 +78,10 @@ def story():
         slug="putin-hosts-xi",
         dek="A state visit days after the ICC warrant.",
         section=make_section(name="World", slug="world"),
-        authors=[make_author(name="Mira Patel", slug="mira-patel"), make_author(name="Tom Ng", slug="tom-ng")],
+        authors=[
+            make_author(name="Mira Patel", slug="mira-patel"),
+            make_author(name="Tom Ng", slug="tom-ng"),
+        ],
         lead_image=make_image(width=1000, height=600, alt="Two leaders shake hands"),
         people=["Vladimir Putin", "Xi Jinping"],
         places=["Moscow"],
@@ -105,7 +108,12 @@ def test_article_page_has_news_article_json_ld(client, story):
     assert publisher["logo"]["url"] == f"{SITE}/static/images/logo.png"
     assert (publisher["logo"]["width"], publisher["logo"]["height"]) == (512, 512)
     assert article["articleSection"] == "World"
-    assert article["keywords"] == ["Vladimir Putin", "Xi Jinping", "Moscow", "Xi's 2023 state visit to Moscow"]
+    assert article["keywords"] == [
+        "Vladimir Putin",
+        "Xi Jinping",
+        "Moscow",
+        "Xi's 2023 state visit to Moscow",
+    ]
     assert [(thing["@type"], thing["name"], thing["url"]) for thing in article["about"]] == [
         ("Person", "Vladimir Putin", f"{SITE}/people/vladimir-putin/"),
         ("Person", "Xi Jinping", f"{SITE}/people/xi-jinping/"),
@@ -115,8 +123,12 @@ def test_article_page_has_news_article_json_ld(client, story):
     share, four_by_three, square, full = article["image"]
     renditions = story.lead_image.renditions
     assert share == {
-        "@type": "ImageObject", "url": f"{SITE}{renditions.share.url}", "width": 1200, "height": 630,
-        "caption": "Two leaders shake hands", "creditText": "HOLR Photo Desk",
+        "@type": "ImageObject",
+        "url": f"{SITE}{renditions.share.url}",
+        "width": 1200,
+        "height": 630,
+        "caption": "Two leaders shake hands",
+        "creditText": "HOLR Photo Desk",
     }
     assert four_by_three == {**share, "url": f"{SITE}{renditions.crops[0].url}", "width": 1200, "height": 900}
     assert square == {**share, "url": f"{SITE}{renditions.crops[1].url}", "width": 1200, "height": 1200}
@@ -196,11 +208,19 @@ def test_article_page_has_opengraph_and_twitter_cards_with_the_share_crop(client
     assert page.property("article:modified_time") == [max(story.updated_at, story.published_at).isoformat()]
     assert page.property("article:section") == ["World"]
     assert page.property("article:author") == [f"{SITE}/authors/mira-patel/", f"{SITE}/authors/tom-ng/"]
-    assert page.property("article:tag") == ["Vladimir Putin", "Xi Jinping", "Moscow", "Xi's 2023 state visit to Moscow"]
+    assert page.property("article:tag") == [
+        "Vladimir Putin",
+        "Xi Jinping",
+        "Moscow",
+        "Xi's 2023 state visit to Moscow",
+    ]
     assert page.property("twitter:card") == ["summary_large_image"]
     assert page.property("twitter:image") == [f"{SITE}{share.url}"]
     # The crop was made on save, not per request: the file is already there at 1200×630.
-    with default_storage.open(share.url.removeprefix(default_storage.url(""))) as stored, PILImage.open(stored) as crop:
+    with (
+        default_storage.open(share.url.removeprefix(default_storage.url(""))) as stored,
+        PILImage.open(stored) as crop,
+    ):
         assert crop.size == (1200, 630)
 
 
@@ -215,25 +235,43 @@ def test_other_pages_have_site_cards(client, story):
 
 def card(page):
     """What a social network shows: title, description, image (URL, type, size, alt) and card kind."""
-    names = ("og:title", "og:description", "og:image", "og:image:type", "og:image:width", "og:image:height",
-             "og:image:alt", "twitter:card", "twitter:title", "twitter:description", "twitter:image",
-             "twitter:image:alt")
+    names = (
+        "og:title",
+        "og:description",
+        "og:image",
+        "og:image:type",
+        "og:image:width",
+        "og:image:height",
+        "og:image:alt",
+        "twitter:card",
+        "twitter:title",
+        "twitter:description",
+        "twitter:image",
+        "twitter:image:alt",
+    )
     values = {name: page.property(name) for name in names}
     assert all(len(value) == 1 for value in values.values()), values
     return {name: value[0] for name, value in values.items()}
 
 
 def test_the_home_page_shares_as_its_lead_story_with_the_site_description(client, story):
-    older = make_article(lead_image=make_image(alt="An older picture"), published_at=timezone.now() - timedelta(days=2))
+    older = make_article(
+        lead_image=make_image(alt="An older picture"), published_at=timezone.now() - timedelta(days=2)
+    )
     share = story.lead_image.renditions.share
 
     assert card(read(client, reverse("articles:home"))) == {
-        "og:title": "HOLR Magazine", "twitter:title": "HOLR Magazine",
+        "og:title": "HOLR Magazine",
+        "twitter:title": "HOLR Magazine",
         "og:description": "HOLR Magazine: news, culture and ideas.",
         "twitter:description": "HOLR Magazine: news, culture and ideas.",
-        "og:image": f"{SITE}{share.url}", "twitter:image": f"{SITE}{share.url}",
-        "og:image:type": "image/jpeg", "og:image:width": "1200", "og:image:height": "630",
-        "og:image:alt": "Two leaders shake hands", "twitter:image:alt": "Two leaders shake hands",
+        "og:image": f"{SITE}{share.url}",
+        "twitter:image": f"{SITE}{share.url}",
+        "og:image:type": "image/jpeg",
+        "og:image:width": "1200",
+        "og:image:height": "630",
+        "og:image:alt": "Two leaders shake hands",
+        "twitter:image:alt": "Two leaders shake hands",
         "twitter:card": "summary_large_image",
     }
     assert older.lead_image.renditions.share.url not in card(read(client, "/?page=1"))["og:image"]
@@ -257,7 +295,9 @@ def test_section_and_author_pages_describe_themselves(client, story):
     author.bio = "Mira Patel covers Russia and China."
     author.save()
 
-    assert card(read(client, "/authors/mira-patel/"))["og:description"] == "Mira Patel covers Russia and China."
+    assert (
+        card(read(client, "/authors/mira-patel/"))["og:description"] == "Mira Patel covers Russia and China."
+    )
     assert card(read(client, "/sections/world/"))["og:description"] == (
         "Section: World. Articles from HOLR Magazine."
     )
@@ -270,7 +310,11 @@ def test_a_page_without_any_picture_shares_the_site_card(client):
     shared = card(read(client, "/sections/letters/"))
 
     assert shared["og:image"] == shared["twitter:image"] == f"{SITE}/static/images/share-card.png"
-    assert (shared["og:image:type"], shared["og:image:width"], shared["og:image:height"]) == ("image/png", "1200", "630")
+    assert (shared["og:image:type"], shared["og:image:width"], shared["og:image:height"]) == (
+        "image/png",
+        "1200",
+        "630",
+    )
     assert shared["og:image:alt"] == "HOLR Magazine"
     assert shared["twitter:card"] == "summary_large_image"
     with PILImage.open(finders.find("images/share-card.png")) as default_card:
@@ -306,7 +350,9 @@ def canonical(page):
 def test_paginated_pages_past_the_first_are_noindex_with_their_own_canonical(client):
     section = make_section(slug="world")
     for n in range(25):
-        make_article(section=section, people=["Xi Jinping"], published_at=timezone.now() - timedelta(minutes=n + 1))
+        make_article(
+            section=section, people=["Xi Jinping"], published_at=timezone.now() - timedelta(minutes=n + 1)
+        )
 
     for path in ("/", "/sections/world/", "/people/xi-jinping/"):
         first, second = read(client, path), read(client, f"{path}?page=2")
@@ -317,7 +363,14 @@ def test_paginated_pages_past_the_first_are_noindex_with_their_own_canonical(cli
 
 
 def test_every_public_page_has_one_canonical_url(client, story):
-    for path in ("/", story.get_absolute_url(), "/people/", "/people/xi-jinping/", "/sections/world/", "/authors/mira-patel/"):
+    for path in (
+        "/",
+        story.get_absolute_url(),
+        "/people/",
+        "/people/xi-jinping/",
+        "/sections/world/",
+        "/authors/mira-patel/",
+    ):
         assert canonical(read(client, path)) == [f"{SITE}{path}"], path
 
 
@@ -337,7 +390,9 @@ def test_lead_image_is_a_picture_with_avif_webp_and_a_high_priority_jpeg(client,
     renditions = story.lead_image.renditions
 
     sources = [attrs for tag, attrs in page.tags if tag == "source"]
-    img = next(attrs for tag, attrs in page.tags if tag == "img" and attrs.get("alt") == "Two leaders shake hands")
+    img = next(
+        attrs for tag, attrs in page.tags if tag == "img" and attrs.get("alt") == "Two leaders shake hands"
+    )
     assert [source["type"] for source in sources] == ["image/avif", "image/webp"]
     assert sources[0]["srcset"] == renditions.avif_srcset
     assert sources[0]["sizes"] == sources[1]["sizes"] == img["sizes"] == "(min-width: 76rem) 71rem, 100vw"

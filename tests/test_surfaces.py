@@ -30,5 +30,7 @@ def test_walk_refuses_a_surface_that_answers_404(client):
 @override_settings(ROOT_URLCONF=__name__)
 def test_a_leaky_surface_is_walked_and_its_body_handed_to_the_checks(client):
     make_article(title="Draft only", status=Status.DRAFT, published_at=None)
-    bodies = {surface.url: response.content.decode() for surface, response in walk(client, all_surfaces(["x"]))}
+    bodies = {
+        surface.url: response.content.decode() for surface, response in walk(client, all_surfaces(["x"]))
+    }
     assert "Draft only" in bodies["/feed/"]  # so the visibility test, which scans every body, would fail

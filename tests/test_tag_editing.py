@@ -27,7 +27,9 @@ def tag_url(slug, vocabulary="people"):
 
 def staff(client, username, codenames):
     user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="articles", codename__in=codenames)
+    )
     client.force_login(user)
     return client
 
@@ -39,8 +41,11 @@ def editor(client):
 
 @pytest.fixture
 def contributor(client):
-    return staff(client, "contributor", ["view_person", "change_person", "delete_person", "add_article",
-                                         "change_article"])
+    return staff(
+        client,
+        "contributor",
+        ["view_person", "change_person", "delete_person", "add_article", "change_article"],
+    )
 
 
 @pytest.fixture
@@ -49,9 +54,13 @@ def typo():
     right = make_article(people=["Vladimir Putin"])
     both = make_article(people=["Vladimir Putin", "Bladimir Putin"])
     wrong = make_article(people=["Bladimir Putin", "V. Putin"])
-    return {"right": right, "both": both, "wrong": wrong,
-            "keep": Person.objects.get(name="Vladimir Putin"),
-            "others": list(Person.objects.filter(name__in=["Bladimir Putin", "V. Putin"]))}
+    return {
+        "right": right,
+        "both": both,
+        "wrong": wrong,
+        "keep": Person.objects.get(name="Vladimir Putin"),
+        "others": list(Person.objects.filter(name__in=["Bladimir Putin", "V. Putin"])),
+    }
 
 
 def people(article):
@@ -115,7 +124,10 @@ def test_merge_sends_content_changed_and_records_revisions(typo):
 
     assert received == [Person]
     comments = Revision.objects.filter(article=typo["wrong"]).values_list("comment", "people")
-    assert list(comments)[0] == ("Merged “Bladimir Putin”, “V. Putin” into “Vladimir Putin”", ["Vladimir Putin"])
+    assert list(comments)[0] == (
+        "Merged “Bladimir Putin”, “V. Putin” into “Vladimir Putin”",
+        ["Vladimir Putin"],
+    )
 
 
 def test_merge_keeps_an_empty_description_filled_from_a_merged_tag(typo):
@@ -136,7 +148,9 @@ def test_merging_a_merged_tag_again_collapses_the_chain(client):
 
     assert client.get(tag_url("a-person"))["Location"] == tag_url("c-person")
     assert set(TagRedirect.objects.values_list("old_slug", "new_slug")) == {
-        ("a-person", "c-person"), ("b-person", "c-person")}
+        ("a-person", "c-person"),
+        ("b-person", "c-person"),
+    }
 
 
 def test_non_editor_cannot_merge_even_with_a_crafted_post(contributor, typo):
@@ -176,8 +190,10 @@ def test_renaming_a_tag_keeps_its_old_address_as_a_301(editor, client):
     make_article(people=["Bladimir Putin"])
     tag = Person.objects.get()
 
-    response = editor.post(reverse("admin:articles_person_change", args=[tag.pk]),
-                           {"name": "Vladimir Putin", "slug": "vladimir-putin", "description": ""})
+    response = editor.post(
+        reverse("admin:articles_person_change", args=[tag.pk]),
+        {"name": "Vladimir Putin", "slug": "vladimir-putin", "description": ""},
+    )
 
     assert response.status_code == 302
     assert client.get(tag_url("bladimir-putin"))["Location"] == tag_url("vladimir-putin")
@@ -235,8 +251,10 @@ def test_renaming_onto_another_tags_name_says_to_merge(editor):
     Person.objects.create(name="Vladimir Putin")
     typo = Person.objects.create(name="Bladimir Putin")
 
-    response = editor.post(reverse("admin:articles_person_change", args=[typo.pk]),
-                           {"name": "vladimir putin", "slug": "vladimir-putin-2", "description": ""})
+    response = editor.post(
+        reverse("admin:articles_person_change", args=[typo.pk]),
+        {"name": "vladimir putin", "slug": "vladimir-putin-2", "description": ""},
+    )
 
     assert response.status_code == 200
     assert "Merge selected" in response.content.decode()
@@ -264,8 +282,11 @@ def test_suggestions_list_names_that_start_with_the_text_first(contributor):
     response = contributor.get(SUGGEST, {"q": "vlad"})
 
     assert response.status_code == 200
-    assert [r["name"] for r in response.json()["results"]] == ["Vladimir Putin", "Vladislav Surkov",
-                                                              "Ivan Vladimirov"]
+    assert [r["name"] for r in response.json()["results"]] == [
+        "Vladimir Putin",
+        "Vladislav Surkov",
+        "Ivan Vladimirov",
+    ]
 
 
 @pytest.mark.parametrize("query", ["", "   ", "x" * 5000, "%", "'; DROP TABLE", "\u0000"])
@@ -299,5 +320,8 @@ def test_article_form_tag_fields_carry_the_suggestion_endpoint(admin_client):
     html = admin_client.get(reverse("admin:articles_article_add")).content.decode()
 
     for key in VOCABULARIES:
-        assert f'data-suggest-url="{reverse(f"admin:articles_{VOCABULARIES[key].model._meta.model_name}_suggest")}"' in html
+        assert (
+            f'data-suggest-url="{reverse(f"admin:articles_{VOCABULARIES[key].model._meta.model_name}_suggest")}"'
+            in html
+        )
     assert "js/tag-autocomplete.js" in html

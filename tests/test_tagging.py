@@ -9,7 +9,11 @@ def test_a_name_without_commas_stays_whole():
 
 
 def test_commas_separate_names_and_whitespace_is_tidied():
-    assert parse_tags("  Vladimir Putin ,Xi   Jinping,, ,Moscow ") == ["Vladimir Putin", "Xi Jinping", "Moscow"]
+    assert parse_tags("  Vladimir Putin ,Xi   Jinping,, ,Moscow ") == [
+        "Vladimir Putin",
+        "Xi Jinping",
+        "Moscow",
+    ]
 
 
 def test_quotes_keep_a_comma_inside_a_name():

@@ -40,15 +40,68 @@ SEARCH_TERMS = ["Vladimir Putin", "zzyzx"]
 YOUTUBE = "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
 SPOTIFY = "https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC"
 ENGLISH_DATE_WORDS = {
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 }
 # Common English words, for UI text that was never marked for translation at all.
 ENGLISH_COMMON_WORDS = {
-    "the", "of", "and", "by", "to", "for", "with", "from", "yet", "your", "our", "this", "that", "is",
-    "are", "be", "has", "have", "was", "were", "not", "at", "it", "we", "you", "here", "there", "about",
-    "more", "all", "home", "back", "share", "posted", "published", "read", "view", "see", "new", "news",
+    "the",
+    "of",
+    "and",
+    "by",
+    "to",
+    "for",
+    "with",
+    "from",
+    "yet",
+    "your",
+    "our",
+    "this",
+    "that",
+    "is",
+    "are",
+    "be",
+    "has",
+    "have",
+    "was",
+    "were",
+    "not",
+    "at",
+    "it",
+    "we",
+    "you",
+    "here",
+    "there",
+    "about",
+    "more",
+    "all",
+    "home",
+    "back",
+    "share",
+    "posted",
+    "published",
+    "read",
+    "view",
+    "see",
+    "new",
+    "news",
 }
 
 
@@ -249,11 +302,15 @@ def magazine(db):
     make_article(title="Brouillon secret", slug="brouillon", status=Status.DRAFT, published_at=None)
     make_article(title="Article retiré", slug="retire").delete()
     ArticleNote.objects.create(
-        article=lead, kind=NoteKind.CORRECTION, noted_at=datetime(2026, 3, 22, 8, tzinfo=UTC),
+        article=lead,
+        kind=NoteKind.CORRECTION,
+        noted_at=datetime(2026, 3, 22, 8, tzinfo=UTC),
         text="Une version précédente se trompait sur la durée de la visite.",
     )
     ArticleNote.objects.create(
-        article=lead, kind=NoteKind.UPDATE, noted_at=datetime(2026, 3, 23, 8, tzinfo=UTC),
+        article=lead,
+        kind=NoteKind.UPDATE,
+        noted_at=datetime(2026, 3, 23, 8, tzinfo=UTC),
         text="Ajoute la réponse du Kremlin.",
     )
     foule = make_image(alt="La foule sur la place Rouge", credit="Anna Petrova")
@@ -339,7 +396,8 @@ def test_corrections_figures_pages_and_the_414_page_speak_french(client, magazin
         feed = unescape(client.get(reverse("syndication:feed")).content.decode())
     assert '<h2 id="article-notes">Corrections et mises à jour</h2>' in corrected
     assert re.findall(r"<strong>([^<]+), <time[^>]*>([^<]+)</time>\u00a0:</strong>", corrected) == [
-        ("Mise à jour", "23 mars 2026"), ("Correction", "22 mars 2026"),
+        ("Mise à jour", "23 mars 2026"),
+        ("Correction", "22 mars 2026"),
     ]
     assert '<button type="button" class="embed__play" hidden>Regarder sur YouTube</button>' in figures
     assert '<button type="button" class="embed__play" hidden>Écouter sur Spotify</button>' in figures
@@ -380,8 +438,8 @@ def test_a_regional_code_shows_the_site_in_french_with_french_dates(client, maga
     content = response.content.decode()
     assert '<html lang="fr-ca">' in content
     assert '<time datetime="2026-03-21T09:30:00+00:00">21 mars 2026, 9 h 30</time>' in content
-    assert "Par <a href=\"/authors/marie-tremblay/\">Marie Tremblay</a> et <a" in content
-    assert ">Classé dans la rubrique <a href=\"/sections/monde/\">Monde</a><" in content
+    assert 'Par <a href="/authors/marie-tremblay/">Marie Tremblay</a> et <a' in content
+    assert '>Classé dans la rubrique <a href="/sections/monde/">Monde</a><' in content
     graph = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', content, re.S)[1])
     assert graph["@graph"][0]["inLanguage"] == "fr-CA"
     home = client.get(reverse("articles:home")).content.decode()

@@ -22,7 +22,7 @@ def totp(secret, at=None):
     counter = int((time.time() if at is None else at) // 30)
     digest = hmac.new(base64.b32decode(secret), struct.pack(">Q", counter), "sha1").digest()
     offset = digest[-1] & 0x0F
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 @pytest.fixture
@@ -32,7 +32,9 @@ def editor(django_user_model):
 
 def sign_in(username="editor"):
     client = Client()
-    response = client.post(reverse("admin:login"), {"username": username, "password": PASSWORD, "next": reverse("admin:index")})
+    response = client.post(
+        reverse("admin:login"), {"username": username, "password": PASSWORD, "next": reverse("admin:index")}
+    )
     assert response.status_code == 302
     return client
 
@@ -66,7 +68,9 @@ def test_enrolment_needs_a_correct_code_then_turns_two_factor_on(editor):
     client = sign_in()
     page = client.get(reverse("security:two-factor-enrol")).content.decode()
     secret = re.search(r'<code class="two-factor__secret">([A-Z2-7]+)</code>', page).group(1)
-    wrong = client.post(reverse("security:two-factor-enrol"), {"token": "000000" if totp(secret) != "000000" else "111111"})
+    wrong = client.post(
+        reverse("security:two-factor-enrol"), {"token": "000000" if totp(secret) != "000000" else "111111"}
+    )
     assert "That code is not right" in wrong.content.decode()
     assert not TOTPDevice.objects.filter(user=editor, confirmed=True).exists()
     # django-otp throttles guessing (1 s after the first failure, doubling), and says so.
@@ -87,7 +91,9 @@ def test_after_enrolment_a_password_alone_does_not_open_the_admin(editor):
     assert response.status_code == 302
     assert response.url.startswith(reverse("security:two-factor-verify"))
 
-    wrong = client.post(reverse("security:two-factor-verify"), {"token": "12345x", "next": reverse("admin:index")})
+    wrong = client.post(
+        reverse("security:two-factor-verify"), {"token": "12345x", "next": reverse("admin:index")}
+    )
     assert "Enter the six digits" in wrong.content.decode()
     assert client.get(reverse("admin:index")).status_code == 302
 
@@ -119,7 +125,9 @@ def test_the_code_page_signs_out_with_a_post_form(editor):
     client = sign_in()
     page = client.get(reverse("security:two-factor-verify")).content.decode()
 
-    form = re.search(r'<form method="post" action="([^"]+)"[^>]*id="two-factor-signout">(.*?)</form>', page, re.S)
+    form = re.search(
+        r'<form method="post" action="([^"]+)"[^>]*id="two-factor-signout">(.*?)</form>', page, re.S
+    )
     assert form is not None and form.group(1) == reverse("admin:logout")
     assert 'name="csrfmiddlewaretoken"' in form.group(2)
     assert f'href="{reverse("admin:logout")}"' not in page
@@ -132,7 +140,8 @@ def test_verification_never_redirects_off_site(editor):
     secret, _ = enrol(sign_in())
     client = sign_in()
     response = client.post(
-        reverse("security:two-factor-verify"), {"token": totp(secret, at=time.time() + 30), "next": "https://evil.example/"}
+        reverse("security:two-factor-verify"),
+        {"token": totp(secret, at=time.time() + 30), "next": "https://evil.example/"},
     )
     assert response.status_code == 302 and response.url == reverse("admin:index")
 
@@ -145,7 +154,10 @@ def test_required_group_must_enrol_before_using_the_admin(editor, settings, djan
     client = sign_in()
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and response.url.startswith(reverse("security:two-factor-enrol"))
-    assert "Your role requires two-factor sign-in" in client.get(reverse("security:two-factor-enrol")).content.decode()
+    assert (
+        "Your role requires two-factor sign-in"
+        in client.get(reverse("security:two-factor-enrol")).content.decode()
+    )
     enrol(client)
     assert client.get(reverse("admin:index")).status_code == 200
 

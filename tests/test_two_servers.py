@@ -79,9 +79,21 @@ def servers(request, transactional_db, tmp_path, settings):
     try:
         for name, port in PORTS.items():
             processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "holr.wsgi", "--bind", f"127.0.0.1:{port}",
-                 "--workers", "2", "--no-control-socket", "--log-level", "warning"],
-                cwd=ROOT, env=env,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "holr.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--no-control-socket",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=env,
             )
         for name, port in PORTS.items():
             wait_for(port, processes[name])
@@ -108,7 +120,12 @@ def csrf_token(html):
 def sign_in(base, username, password):
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     _, _, page = get(f"{base}/admin/login/", opener)
-    data = {"username": username, "password": password, "csrfmiddlewaretoken": csrf_token(page), "next": "/admin/"}
+    data = {
+        "username": username,
+        "password": password,
+        "csrfmiddlewaretoken": csrf_token(page),
+        "next": "/admin/",
+    }
     with opener.open(f"{base}/admin/login/", urllib.parse.urlencode(data).encode(), timeout=10) as response:
         assert "Log out" in response.read().decode()
     return opener
@@ -143,7 +160,10 @@ def test_publishing_through_one_server_shows_on_the_other_at_once(servers, djang
     editor = sign_in(a, "editor", "a-long-test-password")
     _, _, changelist = get(f"{a}/admin/articles/article/", editor)
     data = {
-        "action": "publish_now", "_selected_action": str(draft.pk), "index": "0", "select_across": "0",
+        "action": "publish_now",
+        "_selected_action": str(draft.pk),
+        "index": "0",
+        "select_across": "0",
         "csrfmiddlewaretoken": csrf_token(changelist),
     }
     editor.open(f"{a}/admin/articles/article/", urllib.parse.urlencode(data).encode(), timeout=10).read()

@@ -125,7 +125,7 @@ def test_article_page_shows_everything_a_reader_needs(client):
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert "<h1 class=\"article__title\">Putin hosts Xi in Moscow</h1>" in content
+    assert '<h1 class="article__title">Putin hosts Xi in Moscow</h1>' in content
     assert "A state visit days after the ICC warrant." in content
     assert ">Mira Patel</a> and <a" in content and ">Jonas Berg</a>" in content
     # To the second: HTML allows at most three fraction digits (issue 13, defect 6).
@@ -212,8 +212,18 @@ def test_tag_known_only_from_unpublished_work_is_404(client):
     """A tag page would reveal an embargoed story's subject; until it is published the tag does not exist for readers."""
     hidden_articles()
     assert Person.objects.filter(name="Secret Source").exists()
-    assert client.get(reverse("articles:tag", kwargs={"vocabulary": "people", "slug": "secret-source"})).status_code == 404
-    assert client.get(reverse("articles:tag", kwargs={"vocabulary": "places", "slug": "embargo-city"})).status_code == 404
+    assert (
+        client.get(
+            reverse("articles:tag", kwargs={"vocabulary": "people", "slug": "secret-source"})
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("articles:tag", kwargs={"vocabulary": "places", "slug": "embargo-city"})
+        ).status_code
+        == 404
+    )
 
 
 def test_author_with_only_unpublished_work_is_404(client):
@@ -296,7 +306,10 @@ def test_tag_index_groups_names_a_to_z_with_counts(client):
 
     response = client.get(reverse("articles:tag-index", kwargs={"vocabulary": "people"}))
 
-    letters = [(letter, [(tag.name, tag.article_count) for tag in tags]) for letter, tags in response.context["letters"]]
+    letters = [
+        (letter, [(tag.name, tag.article_count) for tag in tags])
+        for letter, tags in response.context["letters"]
+    ]
     assert letters == [
         ("A", [("antónio guterres", 1)]),
         ("E", [("Émile Zola", 1)]),
@@ -420,8 +433,12 @@ def test_article_page_queries_do_not_grow_with_tags_or_authors(client):
     one, thirty = article_with(1), article_with(30)
     for _ in range(5):  # related stories to show, each with its own image, section and authors
         make_article(
-            people=["Person 0"], places=["Place 0"], events=["Event 0"],
-            lead_image=make_image(), section=make_section(), authors=[make_author()],
+            people=["Person 0"],
+            places=["Place 0"],
+            events=["Event 0"],
+            lead_image=make_image(),
+            section=make_section(),
+            authors=[make_author()],
         )
     # article + authors + people + places + events + corrections and updates (related
     # stories are kept until content changes; the request that makes them runs one more query)
@@ -435,7 +452,10 @@ def test_tag_page_queries_do_not_grow_with_articles(client):
     make_article(people=["Few"], lead_image=image, section=section, authors=[author])
     for _ in range(50):
         make_article(
-            people=["Many", f"Companion {_}"], places=["Often"], lead_image=image, section=section,
+            people=["Many", f"Companion {_}"],
+            places=["Often"],
+            lead_image=image,
+            section=section,
             authors=[author, make_author()],
         )
     # tag + page of articles + their authors (the count and "often with" are kept until
@@ -468,7 +488,9 @@ def test_related_stories_and_often_with_are_made_again_after_any_change(client):
     """They are kept between requests, but never past a change readers could see."""
     article = make_article(title="Summit", people=["Xi Jinping"])
     make_article(title="Earlier talks", people=["Xi Jinping"])
-    assert [a.title for a in client.get(article.get_absolute_url()).context["related_articles"]] == ["Earlier talks"]
+    assert [a.title for a in client.get(article.get_absolute_url()).context["related_articles"]] == [
+        "Earlier talks"
+    ]
     make_article(title="Later talks", people=["Xi Jinping"], places=["Moscow"])
     related = client.get(article.get_absolute_url()).context["related_articles"]
     assert [a.title for a in related] == ["Later talks", "Earlier talks"]

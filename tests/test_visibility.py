@@ -46,8 +46,12 @@ def article_specs(draw):
 def build(specs, pages=()):
     now = timezone.now()
     for n, is_published in enumerate(pages):
-        make_page(title=f"Leaflet {n:03d}lq", slug=f"leaflet-{n:03d}-lq",
-                  body=f"<p>Page marker pm{n:03d}xq.</p>", is_published=is_published)
+        make_page(
+            title=f"Leaflet {n:03d}lq",
+            slug=f"leaflet-{n:03d}-lq",
+            body=f"<p>Page marker pm{n:03d}xq.</p>",
+            is_published=is_published,
+        )
     sections = [make_section(name=f"Desk {n}", slug=f"desk-{n}") for n in range(2)]
     authors = [make_author(name=name, slug=f"writer-{n}") for n, name in enumerate(AUTHOR_POOL)]
     for n, spec in enumerate(specs):
@@ -58,9 +62,13 @@ def build(specs, pages=()):
             "published": (Status.PUBLISHED, now - timedelta(hours=1 + n)),
         }[spec["state"]]
         make_article(
-            title=f"Headline {n:03d}hq", slug=f"story-{n:03d}-sq", dek=f"Standfirst {n:03d}dq",
-            body=f"<p>Reported with marker mk{n:03d}xq in the text.</p>", status=status,
-            published_at=published_at, section=sections[spec["section"]],
+            title=f"Headline {n:03d}hq",
+            slug=f"story-{n:03d}-sq",
+            dek=f"Standfirst {n:03d}dq",
+            body=f"<p>Reported with marker mk{n:03d}xq in the text.</p>",
+            status=status,
+            published_at=published_at,
+            section=sections[spec["section"]],
             authors=[authors[i] for i in spec["authors"]],
             **{key: spec[key] for key in VOCABULARIES},
         )
@@ -74,7 +82,9 @@ def secrets():
         n = article.slug.split("-")[1]
         hidden += [article.title, article.slug, article.dek, f"mk{n}xq"]
     for vocabulary in VOCABULARIES.values():
-        hidden += vocabulary.model.objects.exclude(tagged_articles__content_object__in=published).values_list("name", flat=True)
+        hidden += vocabulary.model.objects.exclude(tagged_articles__content_object__in=published).values_list(
+            "name", flat=True
+        )
     hidden += Author.objects.exclude(articles__in=published).values_list("name", flat=True)
     for page in Page.objects.exclude(pk__in=Page.objects.published()):
         n = page.slug.split("-")[1]
@@ -86,10 +96,14 @@ INDEX_ENTRY = re.compile(r'<a href="(?P<url>[^"]+)">(?P<name>[^<]+)</a> <span cl
 
 
 class VisibilityTests(TestCase):
-    @settings(max_examples=12, derandomize=True, database=None, deadline=None,
-              suppress_health_check=[HealthCheck.too_slow])
-    @given(specs=st.lists(article_specs(), min_size=1, max_size=7),
-           pages=st.lists(st.booleans(), max_size=3))
+    @settings(
+        max_examples=12,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(specs=st.lists(article_specs(), min_size=1, max_size=7), pages=st.lists(st.booleans(), max_size=3))
     def test_anonymous_reader_finds_only_published_articles_everywhere(self, specs, pages):
         cache.clear()  # each example is a fresh magazine; the database is rolled back, the cache is not
         build(specs, pages)

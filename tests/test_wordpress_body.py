@@ -44,15 +44,22 @@ def test_classic_blank_lines_are_paragraphs_and_newlines_are_breaks():
 
 def test_classic_lists_and_blockquotes_are_not_wrapped_in_paragraphs():
     html, _ = convert("Intro.\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>\n<blockquote>Said.</blockquote>")
-    assert html == "<p>Intro.</p>\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>\n<blockquote><p>Said.</p></blockquote>"
+    assert (
+        html
+        == "<p>Intro.</p>\n<ul>\n<li>One</li>\n<li>Two</li>\n</ul>\n<blockquote><p>Said.</p></blockquote>"
+    )
 
 
 def test_block_editor_comments_are_dropped_and_html_kept_without_autop():
-    html, _ = convert('<!-- wp:paragraph -->\n<p>One\ntwo</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:separator {"a":1} /-->')
+    html, _ = convert(
+        '<!-- wp:paragraph -->\n<p>One\ntwo</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:separator {"a":1} /-->'
+    )
     assert html == "<p>One\ntwo</p>"
 
 
-@pytest.mark.parametrize("marker", ["<!--more-->", "<!--more Read on…-->", "<!--nextpage-->", "<!--noteaser-->"])
+@pytest.mark.parametrize(
+    "marker", ["<!--more-->", "<!--more Read on…-->", "<!--nextpage-->", "<!--noteaser-->"]
+)
 def test_more_and_nextpage_leave_no_text_behind(marker):
     html, _ = convert(f"Before.\n\n{marker}\n\nAfter.")
     assert html == "<p>Before.</p>\n<p>After.</p>"
@@ -63,15 +70,23 @@ def test_caption_shortcode_becomes_an_image_figure_with_its_caption():
         f'[caption id="attachment_10" align="aligncenter" width="300"]<a href="{UPLOADS}/2013/03/kremlin.jpg">'
         f'<img class="wp-image-10" src="{UPLOADS}/2013/03/kremlin-300x200.jpg" /></a> Red <em>walls</em>[/caption]'
     )
-    assert html == '<figure data-image="1" data-size="inline"><figcaption>Red <em>walls</em></figcaption></figure>'
+    assert (
+        html
+        == '<figure data-image="1" data-size="inline"><figcaption>Red <em>walls</em></figcaption></figure>'
+    )
 
 
 def test_wide_and_full_alignments_choose_the_figure_size():
-    html, _ = convert(f'[caption id="attachment_12" align="alignwide"]<img src="{UPLOADS}/2014/07/harbour.png" /> Ships[/caption]')
+    html, _ = convert(
+        f'[caption id="attachment_12" align="alignwide"]<img src="{UPLOADS}/2014/07/harbour.png" /> Ships[/caption]'
+    )
     assert 'data-size="wide"' in html
     block = f'<!-- wp:image --><figure class="wp-block-image alignfull"><img src="{UPLOADS}/2014/07/harbour.png"/></figure><!-- /wp:image -->'
     html, _ = convert(block)
-    assert html == '<figure data-image="3" data-size="full"><figcaption>Vladivostok harbour.</figcaption></figure>'
+    assert (
+        html
+        == '<figure data-image="3" data-size="full"><figcaption>Vladivostok harbour.</figcaption></figure>'
+    )
 
 
 def test_gallery_ids_become_a_gallery_of_library_images_and_missing_ones_are_reported():
@@ -113,7 +128,9 @@ def test_block_editor_embed_figure_becomes_an_embed():
 
 
 def test_other_shortcodes_are_removed_keeping_inner_text_and_counted():
-    html, notes = convert('[pullquote align="left"]Old friends.[/pullquote]\n\n[contact-form-7 id="3"]\n\n[row][column]Deep[/column][/row]')
+    html, notes = convert(
+        '[pullquote align="left"]Old friends.[/pullquote]\n\n[contact-form-7 id="3"]\n\n[row][column]Deep[/column][/row]'
+    )
     assert html == "<p>Old friends.</p>\n<p>Deep</p>"
     assert notes.shortcodes == {"pullquote": 1, "contact-form-7": 1, "row": 1, "column": 1}
 
@@ -130,7 +147,10 @@ def test_uploads_images_become_figures_and_others_are_reported():
         '<img src="https://elsewhere.example/hot.jpg" />\n\n'
         f'<img src="{UPLOADS}/2014/07/gone.jpg" />'
     )
-    assert html == '<figure data-image="1" data-size="inline"><figcaption>The Kremlin, March 2013.</figcaption></figure>'
+    assert (
+        html
+        == '<figure data-image="1" data-size="inline"><figcaption>The Kremlin, March 2013.</figcaption></figure>'
+    )
     assert notes.other_images == ["https://elsewhere.example/hot.jpg"]
     assert notes.missing_images == [f"{UPLOADS}/2014/07/gone.jpg"]
 

@@ -99,10 +99,22 @@ def test_bodies_reach_readers_without_shortcodes_block_comments_or_escaped_tags(
         response = client.get(article(post_id).get_absolute_url())
         assert response.status_code == 200
         page = response.content.decode()
-        for leftover in ("[caption", "[gallery", "[contact-form", "[pullquote", "<!-- wp:", "wp:paragraph",
-                         "&lt;p&gt;", "&lt;strong&gt;", "<!--more", "nextpage"):
+        for leftover in (
+            "[caption",
+            "[gallery",
+            "[contact-form",
+            "[pullquote",
+            "<!-- wp:",
+            "wp:paragraph",
+            "&lt;p&gt;",
+            "&lt;strong&gt;",
+            "<!--more",
+            "nextpage",
+        ):
             assert leftover not in page, (post_id, leftover)
-    assert article(100).body.startswith("<p>Putin and Xi met in Moscow.<br>\nThey talked for <em>three</em> hours.</p>")
+    assert article(100).body.startswith(
+        "<p>Putin and Xi met in Moscow.<br>\nThey talked for <em>three</em> hours.</p>"
+    )
     assert "<p>We are old friends.</p>" in article(100).body
     assert "<p>Prices in [sic] roubles.</p>" in article(100).body
     assert article(112).body == "<p>Escaped <strong>body</strong> text.</p>"
@@ -113,11 +125,17 @@ def test_figures_from_shortcodes_and_uploads_images_reach_the_body(export):
     kremlin = ImportedObject.objects.get(kind="attachment", wp_id="10").object_id
     harbour = ImportedObject.objects.get(kind="attachment", wp_id="12").object_id
     market = ImportedObject.objects.get(kind="attachment", wp_id="11").object_id
-    assert f'<figure data-image="{kremlin}" data-size="inline"><figcaption>The Kremlin, <em>lit</em> at dusk</figcaption></figure>' in article(100).body
+    assert (
+        f'<figure data-image="{kremlin}" data-size="inline"><figcaption>The Kremlin, <em>lit</em> at dusk</figcaption></figure>'
+        in article(100).body
+    )
     assert f'<figure data-gallery="{kremlin},{harbour}"></figure>' in article(100).body
     assert '<figure data-embed="https://www.youtube.com/watch?v=dQw4w9WgXcQ"></figure>' in article(100).body
     assert f'<figure data-image="{market}" data-size="inline"></figure>' in article(100).body
-    assert f'<figure data-image="{harbour}" data-size="inline"><figcaption>Ships at rest</figcaption></figure>' in article(101).body
+    assert (
+        f'<figure data-image="{harbour}" data-size="inline"><figcaption>Ships at rest</figcaption></figure>'
+        in article(101).body
+    )
     assert '<figure data-embed="https://vimeo.com/76979871"></figure>' in article(101).body
 
 
@@ -151,13 +169,24 @@ def test_nothing_unpublished_is_public(export, client):
     hidden = [article(post_id) for post_id in (105, 106, 107, 108, 109)]
     for story in hidden:
         assert client.get(story.get_absolute_url()).status_code == 404
-        assert client.get(f"/?p={ImportedObject.objects.get(object_id=story.pk, kind='post').wp_id}").status_code == 200
+        assert (
+            client.get(f"/?p={ImportedObject.objects.get(object_id=story.pk, kind='post').wp_id}").status_code
+            == 200
+        )
     assert client.get("/2014/08/04/members-only/").status_code == 404  # the redirect waits for publication
     for surface, response in walk(client, all_surfaces(["Secret", "Private", "Future", "Draft", "Pending"])):
         if response.status_code == 200:
             page = response.content.decode()
-            for words in ("Secret words", "Private words", "Future words", "Draft words", "Pending words",
-                          "Members only", "Private notes", "Coming soon"):
+            for words in (
+                "Secret words",
+                "Private words",
+                "Future words",
+                "Draft words",
+                "Pending words",
+                "Members only",
+                "Private notes",
+                "Coming soon",
+            ):
                 assert words not in page, (surface.url, words)
 
 
@@ -175,7 +204,9 @@ def test_a_second_run_changes_nothing(export, settings):
     run(export)
     before = {
         "articles": list(Article.objects.order_by("pk").values_list("pk", "updated_at", "slug", "body")),
-        "redirects": list(PathRedirect.objects.order_by("pk").values_list("pk", "old_path", "article_id", "new_path")),
+        "redirects": list(
+            PathRedirect.objects.order_by("pk").values_list("pk", "old_path", "article_id", "new_path")
+        ),
         "images": list(Image.objects.order_by("pk").values_list("pk", "file")),
         "files": stored_files(settings),
         "counts": [m.objects.count() for m in (Author, Section, Person, Place, Event, ImportedObject)],
@@ -183,7 +214,9 @@ def test_a_second_run_changes_nothing(export, settings):
     output = run(export)
     after = {
         "articles": list(Article.objects.order_by("pk").values_list("pk", "updated_at", "slug", "body")),
-        "redirects": list(PathRedirect.objects.order_by("pk").values_list("pk", "old_path", "article_id", "new_path")),
+        "redirects": list(
+            PathRedirect.objects.order_by("pk").values_list("pk", "old_path", "article_id", "new_path")
+        ),
         "images": list(Image.objects.order_by("pk").values_list("pk", "file")),
         "files": stored_files(settings),
         "counts": [m.objects.count() for m in (Author, Section, Person, Place, Event, ImportedObject)],
@@ -221,7 +254,9 @@ def test_the_report_names_private_posts_untitled_posts_skips_and_shortcodes(expo
     assert "  nav_menu_item: 1 (not a post, page or attachment)\n" in output
     assert "post 105 “Members only”: password-protected: imported as a draft, never public" in output
     assert "post 106 “Private notes”: private: imported as a draft, never public" in output
-    assert "post 102 “(untitled)”: had no title; titled “Moscow rains again today as the river rises…”" in output
+    assert (
+        "post 102 “(untitled)”: had no title; titled “Moscow rains again today as the river rises…”" in output
+    )
     assert "post 100 “Putin & Xi: “Old” friends”: other categories not carried over: Culture" in output
     assert "Shortcodes removed (their inner text kept): [contact-form-7] ×1, [pullquote] ×1" in output
     assert "  https://elsewhere.example/hotlinked.jpg ×1" in output
@@ -246,13 +281,19 @@ def test_without_uploads_every_attachment_is_missing_and_the_import_still_succee
 
 
 def test_an_attached_file_outside_the_uploads_folder_is_refused(export):
-    export.write_text(export.read_text().replace("2013/03/kremlin.jpg]]></wp:meta_value>", "../../../wordpress/magazine.xml]]></wp:meta_value>"))
+    export.write_text(
+        export.read_text().replace(
+            "2013/03/kremlin.jpg]]></wp:meta_value>", "../../../wordpress/magazine.xml]]></wp:meta_value>"
+        )
+    )
     output = run(export)
     assert "the file name points outside the uploads folder" in output
 
 
 def test_tags_need_a_vocabulary(export):
-    with pytest.raises(CommandError, match=r"The export has 45 tags\. Say where they go: --tags-as people\|places\|events"):
+    with pytest.raises(
+        CommandError, match=r"The export has 45 tags\. Say where they go: --tags-as people\|places\|events"
+    ):
         call_command("import_wordpress", str(export), stdout=StringIO())
     assert Article.objects.count() == 0
 
@@ -277,7 +318,10 @@ def test_a_bad_tag_map_row_is_named(export, tmp_path):
         ("billion-laughs.xml", "refused: the file declares a DTD or entities"),
         ("external-entity.xml", "refused: the file declares a DTD or entities"),
         ("dtd-fetch.xml", "refused: the file declares a DTD or entities"),
-        ("truncated.xml", r"Line 36: the XML is broken or cut short \(no element found\)\. Nothing was imported\."),
+        (
+            "truncated.xml",
+            r"Line 36: the XML is broken or cut short \(no element found\)\. Nothing was imported\.",
+        ),
         ("not-wxr.xml", "this is not a WordPress export: the document starts with <html>"),
         ("rss-not-wxr.xml", r"this is not a WordPress export: no <wp:wxr_version>"),
     ],

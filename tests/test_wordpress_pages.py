@@ -11,7 +11,11 @@ FIXTURES = Path(__file__).parent / "fixtures" / "wordpress"
 
 
 def wordpress_pages():
-    return {item.post_id: item for kind, item in read_wxr(FIXTURES / "magazine.xml") if kind == "item" and item.post_type == "page"}
+    return {
+        item.post_id: item
+        for kind, item in read_wxr(FIXTURES / "magazine.xml")
+        if kind == "item" and item.post_type == "page"
+    }
 
 
 class NoMedia:
@@ -28,17 +32,30 @@ class NoMedia:
 def test_pages_are_parsed_with_their_parents_links_and_bodies():
     found = wordpress_pages()
     assert sorted(found) == [200, 201, 202, 203]
-    assert (found[201].slug, found[201].parent_id, found[201].link) == ("team", 200, "http://holr.example/about/team/")
+    assert (found[201].slug, found[201].parent_id, found[201].link) == (
+        "team",
+        200,
+        "http://holr.example/about/team/",
+    )
 
 
 def test_a_nested_page_keeps_its_leaf_slug_and_its_body_is_converted():
     fields = pages.page_fields(wordpress_pages()[201], NoMedia(), body.Notes(), "Our team")
-    assert fields == {"title": "Our team", "slug": "team", "body": "<p>Anna and Bob.</p>", "is_published": True, "footer_order": 0}
+    assert fields == {
+        "title": "Our team",
+        "slug": "team",
+        "body": "<p>Anna and Bob.</p>",
+        "is_published": True,
+        "footer_order": 0,
+    }
 
 
 def test_a_classic_page_gets_paragraphs_and_a_draft_is_not_published():
     found = wordpress_pages()
-    assert pages.page_fields(found[200], NoMedia(), body.Notes(), "About us")["body"] == "<p>We are a magazine.</p>\n<p>Since 2013.</p>"
+    assert (
+        pages.page_fields(found[200], NoMedia(), body.Notes(), "About us")["body"]
+        == "<p>We are a magazine.</p>\n<p>Since 2013.</p>"
+    )
     draft = pages.page_fields(found[203], NoMedia(), body.Notes(), "Draft page")
     assert (draft["slug"], draft["is_published"]) == ("draft-page", False)
 

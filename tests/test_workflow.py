@@ -39,9 +39,15 @@ def people(db):
 def articles(people):
     carla, oleg = people["contributor"].author, people["other"].author
     return {
-        "own_draft": make_article(title="Carla's draft", status=Status.DRAFT, published_at=None, authors=[carla]),
-        "own_review": make_article(title="Carla's review", status=Status.REVIEW, published_at=None, authors=[carla]),
-        "others_draft": make_article(title="Oleg's draft", status=Status.DRAFT, published_at=None, authors=[oleg]),
+        "own_draft": make_article(
+            title="Carla's draft", status=Status.DRAFT, published_at=None, authors=[carla]
+        ),
+        "own_review": make_article(
+            title="Carla's review", status=Status.REVIEW, published_at=None, authors=[carla]
+        ),
+        "others_draft": make_article(
+            title="Oleg's draft", status=Status.DRAFT, published_at=None, authors=[oleg]
+        ),
         "published": make_article(title="Carla's published", authors=[carla]),
         "scheduled": make_article(
             title="Carla's scheduled", published_at=timezone.now() + timedelta(days=2), authors=[carla]
@@ -57,7 +63,9 @@ def log_in(client, people, role):
 
 def form_data(article, **overrides):
     """The change form as posted back unchanged, with overrides."""
-    data = article_data(title=article.title, slug=article.slug, dek=article.dek, body=article.body, status=article.status)
+    data = article_data(
+        title=article.title, slug=article.slug, dek=article.dek, body=article.body, status=article.status
+    )
     if article.published_at:
         data.update(split_datetime(article.published_at))
     data.update(overrides)
@@ -86,8 +94,14 @@ def test_migration_creates_contributor_and_editor_groups_with_their_permissions(
     assert {"add_article", "change_article", "view_article", "add_image"} <= contributor
     assert not {"publish_article", "delete_article", "change_person", "change_section"} & contributor
     assert {
-        "publish_article", "delete_article", "change_person", "delete_person", "change_section",
-        "change_author", "add_previewlink", "change_previewlink",
+        "publish_article",
+        "delete_article",
+        "change_person",
+        "delete_person",
+        "change_section",
+        "change_author",
+        "add_previewlink",
+        "change_previewlink",
     } <= editor
 
 
@@ -104,7 +118,9 @@ def test_roles_migration_reverses_by_removing_the_groups():
 # Add ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role, status", [("anonymous", 302), ("contributor", 200), ("editor", 200), ("superuser", 200)])
+@pytest.mark.parametrize(
+    "role, status", [("anonymous", 302), ("contributor", 200), ("editor", 200), ("superuser", 200)]
+)
 def test_who_may_open_the_add_form(client, people, role, status):
     """Anonymous visitors are sent to the login page; every role may add articles."""
     response = log_in(client, people, role).get(ADD_URL)
@@ -239,7 +255,9 @@ def test_contributor_submits_own_draft_and_can_no_longer_edit_it(client, people,
     client.post(change_url(article), form_data(article, status=Status.REVIEW))
 
     assert fresh(article).status == Status.REVIEW
-    response = client.post(change_url(article), form_data(article, title="Second thoughts", status=Status.DRAFT))
+    response = client.post(
+        change_url(article), form_data(article, title="Second thoughts", status=Status.DRAFT)
+    )
     assert response.status_code == 403
     assert fresh(article).status == Status.REVIEW
 
@@ -289,7 +307,9 @@ def test_editors_submit_anyones_drafts(client, people, articles, role):
 # Publish and schedule ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kind, status_code", [("own_draft", 200), ("own_review", 403), ("others_draft", 403)])
+@pytest.mark.parametrize(
+    "kind, status_code", [("own_draft", 200), ("own_review", 403), ("others_draft", 403)]
+)
 def test_contributor_cannot_publish_by_crafted_post(client, people, articles, kind, status_code):
     """A crafted status=published never publishes: a form error on their own draft, else a 403."""
     article = articles[kind]
@@ -324,7 +344,9 @@ def test_editors_publish_now_and_schedule(client, people, articles, role):
     when = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
     log_in(client, people, role)
 
-    client.post(change_url(articles["own_review"]), form_data(articles["own_review"], status=Status.PUBLISHED))
+    client.post(
+        change_url(articles["own_review"]), form_data(articles["own_review"], status=Status.PUBLISHED)
+    )
     client.post(
         change_url(articles["others_draft"]),
         form_data(articles["others_draft"], status=Status.PUBLISHED, **split_datetime(when)),
@@ -363,7 +385,9 @@ def test_unpublish_action_moves_articles_back_to_draft(client, people, articles,
     """Unpublishing makes published and scheduled articles drafts again, with no publication time."""
     log_in(client, people, role)
 
-    messages = action(client, "unpublish", articles["published"], articles["scheduled"], articles["others_draft"])
+    messages = action(
+        client, "unpublish", articles["published"], articles["scheduled"], articles["others_draft"]
+    )
 
     for kind in ("published", "scheduled"):
         article = fresh(articles[kind])
@@ -399,7 +423,9 @@ def test_contributor_crafted_bulk_actions_change_nothing(client, people, article
 
 
 def test_contributor_action_menu_offers_only_submit(client, people, articles):
-    actions = log_in(client, people, "contributor").get(CHANGELIST_URL).context["action_form"].fields["action"]
+    actions = (
+        log_in(client, people, "contributor").get(CHANGELIST_URL).context["action_form"].fields["action"]
+    )
 
     assert [value for value, _ in actions.choices] == ["", "submit_for_review"]
 
@@ -409,7 +435,11 @@ def test_editor_action_menu(client, people, articles, role):
     actions = log_in(client, people, role).get(CHANGELIST_URL).context["action_form"].fields["action"]
 
     assert [value for value, _ in actions.choices] == [
-        "", "delete_selected", "publish_now", "unpublish", "submit_for_review",
+        "",
+        "delete_selected",
+        "publish_now",
+        "unpublish",
+        "submit_for_review",
     ]
 
 
@@ -484,7 +514,10 @@ def test_delete_permission_alone_does_not_make_a_deleter(client, articles):
     article = make_article(status=Status.DRAFT, published_at=None, authors=[user.author])
     client.force_login(user)
 
-    assert client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        client.post(reverse("admin:articles_article_delete", args=[article.pk]), {"post": "yes"}).status_code
+        == 403
+    )
     assert Article.objects.filter(pk=article.pk).exists()
 
 
@@ -492,7 +525,10 @@ def test_written_by_me_filter_lists_the_contributors_own_articles(client, people
     response = log_in(client, people, "contributor").get(f"{CHANGELIST_URL}?mine=1")
 
     assert sorted(a.title for a in response.context["cl"].result_list) == [
-        "Carla's draft", "Carla's published", "Carla's review", "Carla's scheduled",
+        "Carla's draft",
+        "Carla's published",
+        "Carla's review",
+        "Carla's scheduled",
     ]
 
 
@@ -501,7 +537,8 @@ def test_anonymous_bulk_actions_are_sent_to_log_in(client, articles, name):
     before = {a.pk: (a.status, a.published_at) for a in Article.objects.all()}
 
     response = client.post(
-        CHANGELIST_URL, {"action": name, "_selected_action": [str(a.pk) for a in articles.values()], "post": "yes"}
+        CHANGELIST_URL,
+        {"action": name, "_selected_action": [str(a.pk) for a in articles.values()], "post": "yes"},
     )
 
     assert response.status_code == 302

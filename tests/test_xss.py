@@ -31,8 +31,10 @@ def test_feed_check_sees_what_a_feed_reader_would_run():
     """Until the feeds are merged they 404 here; this shows their check can fail."""
     escaped_once = b"<rss><channel><item><description>&lt;img src=x onerror=alert(1)&gt;</description></item></channel></rss>"
     escaped_twice = b"<rss><channel><item><description>&amp;lt;img src=x onerror=alert(1)&amp;gt;</description></item></channel></rss>"
-    xhtml = (b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="xhtml">'
-             b'<div xmlns="http://www.w3.org/1999/xhtml"><a href="javascript:alert(1)">x</a></div></content></entry></feed>')
+    xhtml = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="xhtml">'
+        b'<div xmlns="http://www.w3.org/1999/xhtml"><a href="javascript:alert(1)">x</a></div></content></entry></feed>'
+    )
     assert live_markup_in_feed(escaped_once) and live_markup_in_feed(xhtml)
     assert live_markup_in_feed(escaped_twice) == []
 
@@ -50,7 +52,9 @@ def problems_in(response, kind):
         bodies = html_fields(json.loads(response.content))
         return [problem for html in bodies for problem in live_markup(html)]
     if kind == SITEMAP:
-        return [loc for loc in sitemap_locations(response.content) if not loc.startswith(("http://", "https://"))]
+        return [
+            loc for loc in sitemap_locations(response.content) if not loc.startswith(("http://", "https://"))
+        ]
     return live_markup(response.content.decode())
 
 
@@ -101,11 +105,16 @@ class HostileMagazineTests(TestCase):
             reverse("admin:articles_author_changelist"),
             reverse("admin:articles_section_changelist"),
         ]
-        urls += [reverse(f"admin:articles_{model._meta.model_name}_changelist") for model in (Person, Place, Event)]
+        urls += [
+            reverse(f"admin:articles_{model._meta.model_name}_changelist") for model in (Person, Place, Event)
+        ]
         urls += [reverse("admin:articles_article_change", args=[article.pk]) for article in self.articles]
         # Every article's form (its readonly previews show the image's alt text and
         # credit too); a sample of the other forms, which show their fields the same way.
-        urls += [reverse("admin:images_image_change", args=[pk]) for pk in Image.objects.values_list("pk", flat=True)[::5]]
+        urls += [
+            reverse("admin:images_image_change", args=[pk])
+            for pk in Image.objects.values_list("pk", flat=True)[::5]
+        ]
         for model in (Person, Place, Event, Author):
             urls += [
                 reverse(f"admin:articles_{model._meta.model_name}_change", args=[pk])

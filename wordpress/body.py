@@ -22,10 +22,34 @@ from urllib.parse import unquote, urlsplit
 # Shortcodes WordPress core and common plugins register, removed even without attributes
 # or a closing tag. Anything else in square brackets ("[sic]", "[1]") is ordinary text.
 KNOWN_SHORTCODES = {
-    "audio", "playlist", "video", "embed", "caption", "wp_caption", "gallery", "contact-form",
-    "contact-form-7", "gravityform", "youtube", "vimeo", "soundcloud", "tweet", "instagram",
-    "googlemaps", "polldaddy", "twitter", "more", "pullquote", "blockquote", "column", "row",
-    "button", "quote", "code", "sourcecode", "latex",
+    "audio",
+    "playlist",
+    "video",
+    "embed",
+    "caption",
+    "wp_caption",
+    "gallery",
+    "contact-form",
+    "contact-form-7",
+    "gravityform",
+    "youtube",
+    "vimeo",
+    "soundcloud",
+    "tweet",
+    "instagram",
+    "googlemaps",
+    "polldaddy",
+    "twitter",
+    "more",
+    "pullquote",
+    "blockquote",
+    "column",
+    "row",
+    "button",
+    "quote",
+    "code",
+    "sourcecode",
+    "latex",
 }
 # A provider URL alone on its line becomes an embed, as WordPress's oEmbed does.
 PROVIDER_URL = re.compile(
@@ -46,7 +70,9 @@ WP_IMAGE_CLASS = re.compile(r"\bwp-image-(\d+)\b")
 SIZE_SUFFIX = re.compile(r"-\d+x\d+(?=\.\w+$)")
 EMBED_URL = re.compile(r"https?://[^\s<>\"']+")
 # A body whose HTML was escaped once more on export: no tag, only "&lt;p&gt;"-like text.
-ESCAPED_TAG = re.compile(r"&lt;/?(?:p|br|strong|em|b|i|a|ul|ol|li|h[1-6]|blockquote|div|span|img)\b", re.IGNORECASE)
+ESCAPED_TAG = re.compile(
+    r"&lt;/?(?:p|br|strong|em|b|i|a|ul|ol|li|h[1-6]|blockquote|div|span|img)\b", re.IGNORECASE
+)
 
 ALL_BLOCKS = (
     r"(?:table|thead|tfoot|caption|col|colgroup|tbody|tr|td|th|div|dl|dd|dt|ul|ol|li|pre|form|map|"
@@ -85,7 +111,9 @@ def original_path(path):
 
 
 def attributes(text):
-    return {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in ATTRIBUTE.finditer(text)}
+    return {
+        m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None) for m in ATTRIBUTE.finditer(text)
+    }
 
 
 def convert(content, media, notes=None, post_id=None):
@@ -103,7 +131,12 @@ def convert(content, media, notes=None, post_id=None):
     text = LINKED_IMG.sub(lambda m: _image(m.group(0), media, notes), text)
     if not is_block:
         text = wpautop(text)
-    text = re.sub(r"(<figure data-[^>]*>)\s*(<figcaption>.*?</figcaption>)\s*(</figure>)", r"\1\2\3", text, flags=re.DOTALL)
+    text = re.sub(
+        r"(<figure data-[^>]*>)\s*(<figcaption>.*?</figcaption>)\s*(</figure>)",
+        r"\1\2\3",
+        text,
+        flags=re.DOTALL,
+    )
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
@@ -146,7 +179,9 @@ def _image(img_markup, media, notes):
     found = _find(img_tag, media, notes)
     if found is None:
         return ""
-    return _image_figure(found.image_id, html.escape(found.caption), _size(attributes(img_tag).get("class", "")))
+    return _image_figure(
+        found.image_id, html.escape(found.caption), _size(attributes(img_tag).get("class", ""))
+    )
 
 
 def _figure(match, media, notes):

@@ -199,7 +199,9 @@ class Importer:
             self.mapped[kind][wp_id] = object_id
         self.redirects = {
             path: (article_id, new_path)
-            for path, article_id, new_path in PathRedirect.objects.values_list("old_path", "article_id", "new_path")
+            for path, article_id, new_path in PathRedirect.objects.values_list(
+                "old_path", "article_id", "new_path"
+            )
         }
         self.sections = {}
         self.author_objects = {}
@@ -211,7 +213,9 @@ class Importer:
         if known is None:
             ImportedObject.objects.create(site_url=self.site_url, kind=kind, wp_id=wp_id, object_id=obj.pk)
         elif known != obj.pk:  # what it became was deleted since the last run
-            ImportedObject.objects.filter(site_url=self.site_url, kind=kind, wp_id=wp_id).update(object_id=obj.pk)
+            ImportedObject.objects.filter(site_url=self.site_url, kind=kind, wp_id=wp_id).update(
+                object_id=obj.pk
+            )
         self.mapped[kind][wp_id] = obj.pk
 
     def mapped_object(self, model, kind, wp_id):
@@ -277,12 +281,16 @@ class Importer:
                 except ValidationError as error:
                     problem = f"refused: {' '.join(error.messages)}"
                 else:
-                    image = Image(file=upload, alt=(attachment.alt or attachment.title or file_path.stem)[:300])
+                    image = Image(
+                        file=upload, alt=(attachment.alt or attachment.title or file_path.stem)[:300]
+                    )
                     image.save()
                     self.remember(Kind.ATTACHMENT, attachment.wp_id, image)
                     self.report.count("image", "created")
                     return image
-        expected = str(self.uploads / attachment.path) if self.uploads and attachment.path else attachment.path
+        expected = (
+            str(self.uploads / attachment.path) if self.uploads and attachment.path else attachment.path
+        )
         self.report.missing_media.append([attachment.wp_id, attachment.url, expected, problem])
         self.report.skip("image", "missing or refused file (see the missing-media list)")
         return None
@@ -305,7 +313,10 @@ class Importer:
         author = self.mapped_object(Author, Kind.AUTHOR, login)
         if author is None:
             name = self.authors.get(login) or login
-            author = Author.objects.create(name=name[:150], slug=unique_slug(Author, slugify(login, allow_unicode=True) or "author", max_length=150))
+            author = Author.objects.create(
+                name=name[:150],
+                slug=unique_slug(Author, slugify(login, allow_unicode=True) or "author", max_length=150),
+            )
             self.remember(Kind.AUTHOR, login, author)
             self.report.count("author", "created")
         self.redirect(f"/author/{login}/", new_path=author.get_absolute_url())
@@ -324,7 +335,8 @@ class Importer:
             )
             if section is None:
                 section = Section.objects.create(
-                    name=term_name[:100], slug=unique_slug(Section, slugify(slug, allow_unicode=True) or "section", max_length=100)
+                    name=term_name[:100],
+                    slug=unique_slug(Section, slugify(slug, allow_unicode=True) or "section", max_length=100),
                 )
                 self.report.count("section", "created")
             self.remember(Kind.CATEGORY, slug, section)
@@ -443,7 +455,9 @@ class Importer:
                 # article is indexed once when the run ends (indexing_deferred).
                 through = Article._meta.get_field(vocabulary).remote_field.through
                 unique = {tag.pk: tag for tag in chosen}
-                through.objects.bulk_create(through(tag=tag, content_object=article) for tag in unique.values())
+                through.objects.bulk_create(
+                    through(tag=tag, content_object=article) for tag in unique.values()
+                )
             record_revision(article, comment="Imported from WordPress")
             self.report.count("article", "created")
         else:

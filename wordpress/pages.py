@@ -18,7 +18,9 @@ def page_fields(item, media, notes, title):
     """The Page's fields for a WordPress page item (slug not yet checked for clashes)."""
     return {
         "title": Truncator(title).chars(200),
-        "slug": slugify(item.slug, allow_unicode=True)[:100] or slugify(title, allow_unicode=True)[:100] or f"page-{item.post_id}",
+        "slug": slugify(item.slug, allow_unicode=True)[:100]
+        or slugify(title, allow_unicode=True)[:100]
+        or f"page-{item.post_id}",
         "body": sanitize_html(body.convert(item.content, media, notes, post_id=item.post_id)),
         "is_published": item.status == "publish" and not item.password,
         "footer_order": item.menu_order,
@@ -49,7 +51,9 @@ def import_page(importer, item):
     report.shortcodes.update(notes.shortcodes)
     page = importer.mapped_object(Page, "page", item.post_id)
     wanted = fields["slug"]
-    fields["slug"] = free_slug(wanted, lambda s: Page.objects.filter(slug=s).exclude(pk=getattr(page, "pk", None)).exists())
+    fields["slug"] = free_slug(
+        wanted, lambda s: Page.objects.filter(slug=s).exclude(pk=getattr(page, "pk", None)).exists()
+    )
     if fields["slug"] != wanted:
         report.name(item, f"page slug “{wanted}” is reserved or taken; it is “{fields['slug']}”")
     if page is None:

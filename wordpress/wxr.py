@@ -143,7 +143,7 @@ def read_wxr(path):
                         )
                     continue
                 match = WP_NAMESPACE.match(tag)
-                local = tag[match.end():] if match else tag
+                local = tag[match.end() :] if match else tag
                 if match and local == "wxr_version":
                     version = _text(element).strip()
                     if version not in SUPPORTED_VERSIONS:
@@ -190,7 +190,9 @@ def _site_first(site, sent, version, events):
     if sent:
         return
     if version is None:
-        raise WXRError("this is not a WordPress export: no <wp:wxr_version> before its content.", _line(events))
+        raise WXRError(
+            "this is not a WordPress export: no <wp:wxr_version> before its content.", _line(events)
+        )
     yield "site", site
 
 
@@ -227,15 +229,23 @@ def _author(element):
 def _term(element, local):
     values = _children(element)
     if local == "category":
-        return Term("category", decode_slug(values.get("category_nicename")), values.get("cat_name", "").strip(),
-                    decode_slug(values.get("category_parent")))
+        return Term(
+            "category",
+            decode_slug(values.get("category_nicename")),
+            values.get("cat_name", "").strip(),
+            decode_slug(values.get("category_parent")),
+        )
     if local == "tag":
         return Term("post_tag", decode_slug(values.get("tag_slug")), values.get("tag_name", "").strip())
     taxonomy = values.get("term_taxonomy", "").strip()
     if taxonomy not in ("category", "post_tag"):
         return None
-    return Term(taxonomy, decode_slug(values.get("term_slug")), values.get("term_name", "").strip(),
-                decode_slug(values.get("term_parent")))
+    return Term(
+        taxonomy,
+        decode_slug(values.get("term_slug")),
+        values.get("term_name", "").strip(),
+        decode_slug(values.get("term_parent")),
+    )
 
 
 def _item(element, line):

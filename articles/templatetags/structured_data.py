@@ -25,4 +25,3 @@ def share_image(article):
     """The 1200×630 share crop of an article's lead image, at its absolute URL; or None."""
     renditions = article.lead_image.renditions if article.lead_image else None
     return replace(renditions.share, url=absolute_url(renditions.share.url)) if renditions else None
-

@@ -54,9 +54,22 @@ class ArticleNoteInline(admin.StackedInline):
 class ArticleAdmin(EditorialWorkflowMixin, ArticleHistoryMixin, TagSuggestMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
-        "title", "state", "section", "byline", "tags_summary", "published_at", "thumbnail",
+        "title",
+        "state",
+        "section",
+        "byline",
+        "tags_summary",
+        "published_at",
+        "thumbnail",
     ]
-    list_filter = ["status", "section", "authors", tag_filter("people"), tag_filter("places"), tag_filter("events")]
+    list_filter = [
+        "status",
+        "section",
+        "authors",
+        tag_filter("people"),
+        tag_filter("places"),
+        tag_filter("events"),
+    ]
     search_fields = ["title", "dek", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -89,7 +102,10 @@ class ArticleAdmin(EditorialWorkflowMixin, ArticleHistoryMixin, TagSuggestMixin,
         params.pop("p", None)  # every page of one list shares its count
         listing = f"{request.user.pk}?{params.urlencode()}"
         return ArticlePaginator(
-            queryset, per_page, orphans, allow_empty_first_page,
+            queryset,
+            per_page,
+            orphans,
+            allow_empty_first_page,
             count_key=f"admin-articles:{hashlib.sha256(listing.encode()).hexdigest()}",
             page_rows=self.get_queryset(request),
         )
@@ -114,7 +130,9 @@ class ArticleAdmin(EditorialWorkflowMixin, ArticleHistoryMixin, TagSuggestMixin,
     @admin.display(description="Tags")
     def tags_summary(self, article):
         names = [
-            tag.name for vocabulary in (article.people, article.places, article.events) for tag in vocabulary.all()
+            tag.name
+            for vocabulary in (article.people, article.places, article.events)
+            for tag in vocabulary.all()
         ]
         if not names:
             return "—"
@@ -133,9 +151,12 @@ class ArticleAdmin(EditorialWorkflowMixin, ArticleHistoryMixin, TagSuggestMixin,
             return "Choose an image and save to see it here."
         return format_html(
             '<img src="{}" alt="{}" class="admin-preview admin-preview--lead">'
-            "<p>Alt text: {} · Credit: {} · <a href=\"{}\">edit image</a></p>",
+            '<p>Alt text: {} · Credit: {} · <a href="{}">edit image</a></p>',
             renditions.webp[min(1, len(renditions.webp) - 1)].url,
-            image.alt, image.alt, image.credit or "none", image.get_admin_url(),
+            image.alt,
+            image.alt,
+            image.credit or "none",
+            image.get_admin_url(),
         )
 
     @admin.display(description="Length")
@@ -160,7 +181,10 @@ class VocabularyTagAdmin(TagEditingMixin, admin.ModelAdmin):
         # offers only the most used tags).
         return format_html(
             '<a href="{}?{}__id__exact={}">{}</a>',
-            reverse("admin:articles_article_changelist"), tag.vocabulary, tag.pk, tag.article_count,
+            reverse("admin:articles_article_changelist"),
+            tag.vocabulary,
+            tag.pk,
+            tag.article_count,
         )
 
 

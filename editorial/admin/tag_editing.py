@@ -32,11 +32,13 @@ class TagSuggestWidget(TagWidget):
 
     def __init__(self, vocabulary, attrs=None):
         model_name = vocabulary.model._meta.model_name
-        super().__init__({
-            "data-suggest-url": reverse_lazy(f"admin:articles_{model_name}_suggest"),
-            "data-suggest-label": vocabulary.label,
-            **(attrs or {}),
-        })
+        super().__init__(
+            {
+                "data-suggest-url": reverse_lazy(f"admin:articles_{model_name}_suggest"),
+                "data-suggest-label": vocabulary.label,
+                **(attrs or {}),
+            }
+        )
 
 
 class TagSuggestMixin:
@@ -64,8 +66,9 @@ class TagRenameForm(forms.ModelForm):
 
 
 class MergeForm(forms.Form):
-    keep = forms.ModelChoiceField(queryset=None, widget=forms.RadioSelect, empty_label=None,
-                                  label="Keep this one")
+    keep = forms.ModelChoiceField(
+        queryset=None, widget=forms.RadioSelect, empty_label=None, label="Keep this one"
+    )
 
     def __init__(self, *args, tags, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,8 +138,11 @@ class TagEditingMixin:
     def suggest_view(self, request):
         """Existing names matching ?q= (names that start with it first), as JSON, for staff who edit articles."""
         user = request.user
-        if not (self.has_view_permission(request) or user.has_perm("articles.add_article")
-                or user.has_perm("articles.change_article")):
+        if not (
+            self.has_view_permission(request)
+            or user.has_perm("articles.add_article")
+            or user.has_perm("articles.change_article")
+        ):
             raise PermissionDenied
         # PostgreSQL refuses NUL in text; no tag name contains one.
         query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:MAX_QUERY]
@@ -144,8 +150,13 @@ class TagEditingMixin:
             return JsonResponse({"results": []})
         tags = (
             self.model.objects.filter(name__icontains=query)
-            .annotate(rank=Case(When(name__istartswith=query, then=Value(0)), default=Value(1),
-                                output_field=IntegerField()))
+            .annotate(
+                rank=Case(
+                    When(name__istartswith=query, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
             .order_by("rank", Lower("name"))
             .values("name", "slug")[:SUGGESTIONS]
         )

@@ -19,7 +19,10 @@ AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe.min.js").read_text()
 
 # WCAG 2.x A and AA plus axe's best practices (landmarks, heading order, skip link...).
 AXE_OPTIONS = {
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+    },
     "resultTypes": ["violations"],
 }
 
@@ -28,7 +31,9 @@ def build_magazine():
     """A small magazine with every kind of public page filled in."""
     world = make_section(name="World", slug="world")
     author = make_author(
-        name="Mira Patel", slug="mira-patel", bio="Covers Russia and China.",
+        name="Mira Patel",
+        slug="mira-patel",
+        bio="Covers Russia and China.",
         photo=make_image(alt="Mira Patel, smiling"),
     )
     article = make_article(
@@ -45,14 +50,22 @@ def build_magazine():
         events=["Xi's 2023 state visit to Moscow"],
     )
     make_article(
-        title="The Kremlin's guest list", section=world, authors=[author], lead_image=make_image(),
-        people=["Vladimir Putin"], places=["Moscow"],
+        title="The Kremlin's guest list",
+        section=world,
+        authors=[author],
+        lead_image=make_image(),
+        people=["Vladimir Putin"],
+        places=["Moscow"],
     )
-    make_article(title="A quiet week in 习近平's capital", people=["习近平"], events=["ICC arrest warrant for Putin"])
+    make_article(
+        title="A quiet week in 习近平's capital", people=["习近平"], events=["ICC arrest warrant for Putin"]
+    )
     # A correction at the article's end, and one of the magazine's own pages (in the footer).
     ArticleNote.objects.create(article=article, text="An earlier version misstated the length of the talks.")
     Page.objects.create(
-        title="About HOLR Magazine", slug="about", is_published=True,
+        title="About HOLR Magazine",
+        slug="about",
+        is_published=True,
         body="<p>An independent magazine.</p><h2>How we work</h2><ul><li>Every story is edited.</li></ul>",
     )
     return article
@@ -94,7 +107,9 @@ def describe(page, violations):
     lines = []
     for violation in violations:
         targets = ", ".join(str(node.get("target")) for node in violation["nodes"][:5])
-        lines.append(f"{page}: {violation['id']} ({violation.get('impact')}): {violation['help']} at {targets}")
+        lines.append(
+            f"{page}: {violation['id']} ({violation.get('impact')}): {violation['help']} at {targets}"
+        )
     return lines
 
 

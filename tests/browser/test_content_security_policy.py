@@ -32,7 +32,9 @@ def recording_browser(browser):
 
 
 @pytest.mark.browser
-def test_article_form_and_editor_work_under_the_admin_policy(recording_browser, live_server, django_user_model):
+def test_article_form_and_editor_work_under_the_admin_policy(
+    recording_browser, live_server, django_user_model
+):
     browser = recording_browser
     django_user_model.objects.create_superuser(USERNAME, "csp@example.com", PASSWORD)
     article = make_article(title="Policy check", body="<p>First paragraph.</p>")

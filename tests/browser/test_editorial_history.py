@@ -17,14 +17,21 @@ from articles.models import Article, Person, Status
 from tests.browser.conftest import CHROMIUM_FLAGS
 from tests.builders import make_article
 
-EDITOR_PERMISSIONS = ["add_article", "change_article", "view_article", "delete_article", "publish_article",
-                      "view_person"]
+EDITOR_PERMISSIONS = [
+    "add_article",
+    "change_article",
+    "view_article",
+    "delete_article",
+    "publish_article",
+    "view_person",
+]
 
 
 def make_editor(username):
     user = User.objects.create_user(username, password="pw", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles",
-                                                        codename__in=EDITOR_PERMISSIONS))
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="articles", codename__in=EDITOR_PERMISSIONS)
+    )
     return user
 
 
@@ -34,8 +41,13 @@ def sign_in(driver, live_server, user):
     client.force_login(user)
     driver.delete_all_cookies()
     driver.get(f"{live_server.url}/admin/login/")
-    driver.add_cookie({"name": settings.SESSION_COOKIE_NAME, "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                       "path": "/"})
+    driver.add_cookie(
+        {
+            "name": settings.SESSION_COOKIE_NAME,
+            "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+            "path": "/",
+        }
+    )
 
 
 @pytest.fixture
@@ -74,7 +86,9 @@ def test_second_editor_is_warned_and_keeps_their_text(browser, second_browser, l
     title.clear()
     title.send_keys("Xi lands in Moscow for talks")
     browser.find_element(By.NAME, "_continue").click()
-    WebDriverWait(browser, 15).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success")))
+    WebDriverWait(browser, 15).until(
+        EC.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success"))
+    )
 
     # Boris, on the form he opened before her save, writes his own dek and saves.
     boris_dek = "Boris's standfirst: the visit is about gas, not friendship."
@@ -130,4 +144,7 @@ def test_people_field_suggests_an_existing_person(browser, live_server):
     browser.find_element(By.NAME, "_continue").click()
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success")))
     assert sorted(p.name for p in Article.objects.get(pk=article.pk).people.all()) == [
-        "Sergei Lavrov", "Vladimir Putin", "Xi Jinping"]
+        "Sergei Lavrov",
+        "Vladimir Putin",
+        "Xi Jinping",
+    ]

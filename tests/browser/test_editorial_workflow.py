@@ -105,12 +105,17 @@ def test_contributor_submits_editor_previews_schedules_and_shares(
     Select(browser.find_element(By.ID, "id_status")).select_by_value("published")
     browser.find_element(By.ID, "id_published_at_0").send_keys(f"{when:%Y-%m-%d}")
     browser.find_element(By.ID, "id_published_at_1").send_keys(f"{when:%H:%M:%S}")
-    submit(browser, browser.find_element(By.XPATH, "//input[@type='submit' and @value='Save and continue editing']"))
+    submit(
+        browser,
+        browser.find_element(By.XPATH, "//input[@type='submit' and @value='Save and continue editing']"),
+    )
     assert "changed successfully" in saved_message(browser)
     article.refresh_from_db()
     assert article.is_scheduled is True
     assert article.published_at == when
-    assert f"Scheduled for {when:%-d %b %Y, %H:%M}" in browser.find_element(By.CSS_SELECTOR, ".field-state").text
+    assert (
+        f"Scheduled for {when:%-d %b %Y, %H:%M}" in browser.find_element(By.CSS_SELECTOR, ".field-state").text
+    )
 
     # …and makes a share link for a fact-checker.
     browser.find_element(By.ID, "id_share-note").send_keys("Fact-check, Anna")
@@ -125,8 +130,10 @@ def test_contributor_submits_editor_previews_schedules_and_shares(
     assert headline.text == TITLE
     assert "not published yet" in fresh_browser.find_element(By.CSS_SELECTOR, ".preview-banner").text
     assert BODY in fresh_browser.find_element(By.TAG_NAME, "body").text
-    assert fresh_browser.find_element(By.CSS_SELECTOR, "meta[name=robots]").get_attribute("content").startswith(
-        "noindex"
+    assert (
+        fresh_browser.find_element(By.CSS_SELECTOR, "meta[name=robots]")
+        .get_attribute("content")
+        .startswith("noindex")
     )
     assert not any(cookie["name"] == "sessionid" for cookie in fresh_browser.get_cookies())
     # The article itself is still hidden from readers until its time.

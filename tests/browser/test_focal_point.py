@@ -27,7 +27,9 @@ def test_editor_clicks_the_preview_to_set_the_focal_point(browser, live_server, 
     preview = picker.find_element(By.TAG_NAME, "img")
     width, height = preview.size["width"], preview.size["height"]
     # Selenium offsets are from the element's centre: this is the point (0.75, 0.25).
-    ActionChains(browser).move_to_element_with_offset(preview, round(width / 4), -round(height / 4)).click().perform()
+    ActionChains(browser).move_to_element_with_offset(
+        preview, round(width / 4), -round(height / 4)
+    ).click().perform()
 
     focal_x = browser.find_element(By.ID, "id_focal_x")
     focal_y = browser.find_element(By.ID, "id_focal_y")
@@ -35,7 +37,9 @@ def test_editor_clicks_the_preview_to_set_the_focal_point(browser, live_server, 
     assert float(focal_y.get_attribute("value")) == pytest.approx(0.25, abs=0.01)
     marker = picker.find_element(By.CSS_SELECTOR, ".focal-point__marker")
     assert marker.is_displayed()
-    assert float(marker.value_of_css_property("left").removesuffix("px")) == pytest.approx(0.75 * width, abs=2)
+    assert float(marker.value_of_css_property("left").removesuffix("px")) == pytest.approx(
+        0.75 * width, abs=2
+    )
 
     browser.find_element(By.XPATH, "//input[@type='submit' and @value='Save']").click()
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".messagelist .success")))

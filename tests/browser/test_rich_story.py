@@ -30,9 +30,7 @@ EDITOR = ".field-body .ProseMirror[contenteditable='true']"
 
 
 def toolbar_button(browser, label):
-    return browser.find_element(
-        By.CSS_SELECTOR, f".field-body .prose-menubar button[aria-label='{label}']"
-    )
+    return browser.find_element(By.CSS_SELECTOR, f".field-body .prose-menubar button[aria-label='{label}']")
 
 
 def open_dialog(browser, wait, label):
@@ -62,9 +60,7 @@ def body_value(browser):
 
 def expected_body(crowds, gallery):
     head = "".join(f"<th>{cell}</th>" for cell in TABLE[0])
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in TABLE[1:]
-    )
+    rows = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in TABLE[1:])
     return (
         "<p>The visit began in the rain.</p>"
         f'<figure data-image="{crowds.pk}" data-size="wide">'
@@ -86,7 +82,10 @@ def recording_browser(browser):
 
 @pytest.mark.browser
 def test_editor_inserts_image_gallery_embed_pull_quote_and_table_and_a_reader_sees_them(
-    recording_browser, logging_browser, live_server, django_user_model  # noqa: F811 (the fixture)
+    recording_browser,
+    logging_browser,  # noqa: F811  (the fixture)
+    live_server,
+    django_user_model,
 ):
     """The whole journey: inserted, saved as the stored format, and read with nothing
     third-party requested before "Play", and the player's host requested after."""
@@ -206,7 +205,9 @@ def reader_sees_each_figure_and_nothing_third_party_before_play(reader, live_ser
     # The gallery of three, in the order chosen.
     gallery = prose.find_element(By.CSS_SELECTOR, "figure.figure--gallery")
     assert [img.get_attribute("alt") for img in gallery.find_elements(By.CSS_SELECTOR, "picture img")] == [
-        "The Kremlin at dawn", "A tram on Tverskaya Street", "Snow on the Moskva",
+        "The Kremlin at dawn",
+        "A tram on Tverskaya Street",
+        "Snow on the Moskva",
     ]
     assert words(gallery.find_element(By.TAG_NAME, "figcaption")) == "Three days in Moscow Anna K."
     # The embed is our own placeholder: the provider's name, the button, a plain link, the caption.
@@ -249,7 +250,8 @@ def axe_violations_in(browser, selector):
         "axe.run(document.querySelector(arguments[1]), arguments[0])"
         ".then(results => done(results.violations),"
         "      error => done([{id: 'axe-error', help: String(error)}]));",
-        AXE_OPTIONS, selector,
+        AXE_OPTIONS,
+        selector,
     )
     return [
         f"{v['id']}: {v['help']} at {[n.get('target') for n in v.get('nodes', [])][:3]}" for v in violations
@@ -293,8 +295,11 @@ def test_stored_figures_reopen_in_the_editor_and_write_back_unchanged_and_pass_a
     for _ in range(3):
         browser.switch_to.active_element.send_keys(Keys.TAB)
         reached.append(browser.switch_to.active_element)
-    assert reached == [labelled(figures[0], "Size"), labelled(figures[0], "Caption"),
-                       figures[0].find_element(By.CSS_SELECTOR, ".story-figure__remove")]
+    assert reached == [
+        labelled(figures[0], "Size"),
+        labelled(figures[0], "Caption"),
+        figures[0].find_element(By.CSS_SELECTOR, ".story-figure__remove"),
+    ]
 
     # An edit to the caption is written back in place; everything else is unchanged.
     caption = labelled(figures[0], "Caption")

@@ -66,7 +66,8 @@ def test_reader_sees_figures_and_the_embed_loads_only_after_play(logging_browser
     )
     # A 390 px phone (a headless window cannot be made that narrow).
     browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
     )
     browser.get(f"{live_server.url}{article.get_absolute_url()}")
     wait = WebDriverWait(browser, 15)

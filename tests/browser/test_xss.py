@@ -39,7 +39,9 @@ def hooked_browser(browser):
 @pytest.mark.browser
 def test_hook_catches_a_payload_that_runs(hooked_browser, live_server):
     """The hook itself works: an unescaped payload is recorded."""
-    calls = calls_after_loading(hooked_browser, "data:text/html,<img src=x onerror=window.__xss()><script>alert(1)</script>")
+    calls = calls_after_loading(
+        hooked_browser, "data:text/html,<img src=x onerror=window.__xss()><script>alert(1)</script>"
+    )
     assert len(calls) == 2, calls
 
 

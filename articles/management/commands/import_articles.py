@@ -58,6 +58,7 @@ problem, the command names it and imports nothing.
 
 DEK_MAX_CHARS = 400  # Article.dek's form limit, for a dek given with --dek
 
+
 @dataclass(frozen=True)
 class LeadImage:
     path: Path
@@ -96,22 +97,43 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", metavar="FILE", type=Path, help="Plain-text article files.")
-        parser.add_argument("--people", help='Comma-separated names, e.g. "Vladimir Putin, Xi Jinping". '
-                            "Replaces the article's people; an empty string clears them.")
-        parser.add_argument("--places", help='Comma-separated places, e.g. "Moscow, the Kremlin". Replaces the article\'s places.')
+        parser.add_argument(
+            "--people",
+            help='Comma-separated names, e.g. "Vladimir Putin, Xi Jinping". '
+            "Replaces the article's people; an empty string clears them.",
+        )
+        parser.add_argument(
+            "--places",
+            help='Comma-separated places, e.g. "Moscow, the Kremlin". Replaces the article\'s places.',
+        )
         parser.add_argument("--events", help="Comma-separated events. Replaces the article's events.")
         parser.add_argument("--section", help="Section name or slug; created when it does not exist.")
-        parser.add_argument("--status", choices=Status.values,
-                            help="draft, review or published. New articles default to draft; "
-                            "an updated article keeps its status unless this is given.")
-        parser.add_argument("--author", action="append", dest="authors", metavar="NAMES",
-                            help="Byline, in order: repeat the option or separate names with commas. "
-                            "Unknown authors are created. Replaces the article's authors.")
+        parser.add_argument(
+            "--status",
+            choices=Status.values,
+            help="draft, review or published. New articles default to draft; "
+            "an updated article keeps its status unless this is given.",
+        )
+        parser.add_argument(
+            "--author",
+            action="append",
+            dest="authors",
+            metavar="NAMES",
+            help="Byline, in order: repeat the option or separate names with commas. "
+            "Unknown authors are created. Replaces the article's authors.",
+        )
         parser.add_argument("--slug", help="Use this slug instead of the title's (one FILE only).")
-        parser.add_argument("--dek", help="The standfirst (one FILE only). Default: the first sentence of the first paragraph.")
-        parser.add_argument("--image", type=Path, metavar="PATH",
-                            help="Lead image file (JPEG, PNG, WebP, AVIF or GIF; one FILE only). "
-                            "Its credit is the file's Image Credit line. Needs --alt.")
+        parser.add_argument(
+            "--dek",
+            help="The standfirst (one FILE only). Default: the first sentence of the first paragraph.",
+        )
+        parser.add_argument(
+            "--image",
+            type=Path,
+            metavar="PATH",
+            help="Lead image file (JPEG, PNG, WebP, AVIF or GIF; one FILE only). "
+            "Its credit is the file's Image Credit line. Needs --alt.",
+        )
         parser.add_argument("--alt", help="Alt text for --image: what the image shows.")
 
     def handle(self, *args, files, **options):
@@ -130,7 +152,9 @@ class Command(BaseCommand):
             raise CommandError("Nothing was imported:\n  " + "\n  ".join(problems))
 
         try:
-            with command_progress(self, "Importing", len(articles), verbosity=verbosity, unit="articles") as progress:
+            with command_progress(
+                self, "Importing", len(articles), verbosity=verbosity, unit="articles"
+            ) as progress:
                 outcomes = import_all(articles, metadata, progress)
         except WriteFailed as failure:
             raise CommandError(
@@ -183,7 +207,9 @@ def read_metadata(files, options):
                 check_name(f"--{vocabulary}", name, model, ("name",))
 
     image, problem = read_lead_image(options["image"], options["alt"])
-    metadata = Metadata(status=options["status"], section=options["section"], authors=authors, tags=tags, image=image)
+    metadata = Metadata(
+        status=options["status"], section=options["section"], authors=authors, tags=tags, image=image
+    )
     return metadata, problem
 
 

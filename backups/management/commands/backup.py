@@ -16,11 +16,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="The archive to write, e.g. holr-2026-11-27.tar.gz. Must not exist yet.")
+        parser.add_argument(
+            "path", help="The archive to write, e.g. holr-2026-11-27.tar.gz. Must not exist yet."
+        )
 
     def handle(self, path, verbosity, **options):
         try:
-            with command_progress(self, "Backing up", None, verbosity=verbosity, unit="rows and files") as progress:
+            with command_progress(
+                self, "Backing up", None, verbosity=verbosity, unit="rows and files"
+            ) as progress:
                 manifest = write_backup(path, settings.MEDIA_ROOT, progress=progress)
         except BackupError as error:
             raise CommandError(str(error)) from error

@@ -89,7 +89,9 @@ class Command(BaseCommand):
         page, created = Page.objects.get_or_create(
             slug=item.slug,
             defaults={
-                "title": item.title, "body": item.body.strip(), "is_published": True,
+                "title": item.title,
+                "body": item.body.strip(),
+                "is_published": True,
                 "footer_order": item.footer_order,
             },
         )

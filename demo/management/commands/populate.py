@@ -49,7 +49,10 @@ class Command(BaseCommand):
         parser.add_argument("--articles", type=int, default=1000, help="How many articles (default 1000).")
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument(
-            "--images", type=int, default=6, help="Lead images in the pool, reused by the articles (default 6)."
+            "--images",
+            type=int,
+            default=6,
+            help="Lead images in the pool, reused by the articles (default 6).",
         )
         parser.add_argument(
             "--until",
@@ -87,8 +90,12 @@ class Command(BaseCommand):
             pool = self.make_images(images, seed)
             authors = self.make_authors(archive, max(10, articles // 400))
             tags = self.make_tags(archive)
-            with command_progress(self, "Articles", articles, verbosity=verbosity, unit="articles") as progress:
-                self.make_articles(archive, rng, articles, until, sections, authors, tags, pool, batch_size, progress)
+            with command_progress(
+                self, "Articles", articles, verbosity=verbosity, unit="articles"
+            ) as progress:
+                self.make_articles(
+                    archive, rng, articles, until, sections, authors, tags, pool, batch_size, progress
+                )
         content_changed.send(sender=Article)
         if connection.vendor == "postgresql":
             # What autovacuum would soon do by itself: planner statistics for the new rows.
@@ -123,7 +130,9 @@ class Command(BaseCommand):
             # Saving through the model makes this image's renditions, once.
             pool.append(
                 Image.objects.create(
-                    file=ContentFile(data, name=f"populate-{n}.jpg"), alt=artwork.alt, credit=demo.IMAGE_CREDIT
+                    file=ContentFile(data, name=f"populate-{n}.jpg"),
+                    alt=artwork.alt,
+                    credit=demo.IMAGE_CREDIT,
                 )
             )
             self.progress(f"image {n + 1}/{count}")
@@ -195,7 +204,9 @@ class Command(BaseCommand):
                     while author in byline:
                         author = rng.choice(authors)
                     byline.append(author)
-                links.append((byline, {key: [tags[key][rank] for rank in ranks] for key, ranks in chosen.items()}))
+                links.append(
+                    (byline, {key: [tags[key][rank] for rank in ranks] for key, ranks in chosen.items()})
+                )
             batch = Article.objects.bulk_create(batch)
             ArticleAuthor.objects.bulk_create(
                 ArticleAuthor(article=article, author=author, position=position)

@@ -20,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, missing=False, verbosity, **options):
         done = 0
-        with command_progress(self, "Images", Image.objects.count(), verbosity=verbosity, unit="images") as progress:
+        with command_progress(
+            self, "Images", Image.objects.count(), verbosity=verbosity, unit="images"
+        ) as progress:
             for image in Image.objects.order_by("pk").iterator():
                 progress()
                 renditions = renditions_for(image)

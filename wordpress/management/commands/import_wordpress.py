@@ -27,19 +27,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("export", help="The WordPress export file (WXR .xml).")
         parser.add_argument(
-            "--uploads", metavar="DIR",
+            "--uploads",
+            metavar="DIR",
             help="A local copy of wp-content/uploads; attachments are looked up there. Nothing is downloaded.",
         )
         parser.add_argument(
-            "--tags-as", choices=sorted(VOCABULARIES),
+            "--tags-as",
+            choices=sorted(VOCABULARIES),
             help="The vocabulary WordPress tags go into (unless --tag-map places them).",
         )
         parser.add_argument(
-            "--tag-map", metavar="FILE.csv",
+            "--tag-map",
+            metavar="FILE.csv",
             help="A CSV of name,vocabulary rows placing single tags, e.g. `Vladimir Putin,people`.",
         )
         parser.add_argument(
-            "--dry-run", action="store_true",
+            "--dry-run",
+            action="store_true",
             help="Parse and map everything and print the report, but write nothing.",
         )
 
@@ -50,8 +54,12 @@ class Command(BaseCommand):
         if uploads and not Path(uploads).is_dir():
             raise CommandError(f"--uploads {uploads} is not a folder.")
         importer = Importer(
-            path, uploads=uploads, tags_as=tags_as, tag_map=self.read_tag_map(tag_map) if tag_map else None,
-            dry_run=dry_run, progress=self.progress_reporter(),
+            path,
+            uploads=uploads,
+            tags_as=tags_as,
+            tag_map=self.read_tag_map(tag_map) if tag_map else None,
+            dry_run=dry_run,
+            progress=self.progress_reporter(),
         )
         started = time.monotonic()
         try:
@@ -116,7 +124,10 @@ class Command(BaseCommand):
     def print_report(self, report, path, dry_run, seconds):
         write = self.stdout.write
         write("")
-        write(("Dry run: nothing was written. " if dry_run else "") + f"Import report for {path.name} ({seconds:.1f} s)")
+        write(
+            ("Dry run: nothing was written. " if dry_run else "")
+            + f"Import report for {path.name} ({seconds:.1f} s)"
+        )
         for kind in sorted(report.counts):
             counts = ", ".join(f"{outcome} {n}" for outcome, n in sorted(report.counts[kind].items()))
             write(f"  {kind}: {counts}")
@@ -129,8 +140,10 @@ class Command(BaseCommand):
             for line in report.named:
                 write(f"  {line}")
         if report.shortcodes:
-            write("Shortcodes removed (their inner text kept): " + ", ".join(
-                f"[{name}] ×{n}" for name, n in sorted(report.shortcodes.items())))
+            write(
+                "Shortcodes removed (their inner text kept): "
+                + ", ".join(f"[{name}] ×{n}" for name, n in sorted(report.shortcodes.items()))
+            )
         if report.other_images:
             write("Images outside the uploads folder, not imported:")
             for src, n in sorted(report.other_images.items()):
