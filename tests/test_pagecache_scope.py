@@ -57,7 +57,8 @@ def test_rows_hanging_off_a_draft_retire_nothing(client, page_cache, admin_user)
     ArticleAuthor.objects.create(article=draft, author=author, position=0)
     note = ArticleNote.objects.create(article=draft, text="Fixed a name.")
     note.delete()
-    PreviewLink.objects.create(article=draft, created_by=admin_user, expires_at=timezone.now() + timedelta(days=1))
+    expires_at = timezone.now() + timedelta(days=1)
+    PreviewLink.objects.create(article=draft, created_by=admin_user, expires_at=expires_at)
     Revision.objects.filter(article=draft).delete()
     draft.people.clear()
 
@@ -128,7 +129,9 @@ def test_moving_a_scheduled_time_later_or_unscheduling_retires_nothing(page_cach
     ],
 )
 def test_changes_readers_can_see_still_retire_the_cached_pages(page_cache, change):
-    article = make_article(people=["Ada"], authors=[make_author()], section=make_section(), lead_image=make_image())
+    article = make_article(
+        people=["Ada"], authors=[make_author()], section=make_section(), lead_image=make_image()
+    )
     draft = make_article(status=Status.DRAFT, published_at=None)
     before = token()
 
