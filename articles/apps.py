@@ -10,13 +10,9 @@ class ArticlesConfig(AppConfig):
 
         from pagecache import versions
 
-        from . import (  # noqa: F401  (deploy checks; notes; 301s and 410s)
-            checks,
-            corrections,
-            redirects,
-            unseen,
-        )
+        from . import checks, corrections, redirects  # noqa: F401  (deploy checks; notes; 301s and 410s)
         from .converters import UnicodeSlugConverter, VocabularyConverter
+        from .unseen import is_unseen
 
         # Registered here, not in urls.py: other apps' URLconfs (feeds) use them too.
         register_converter(UnicodeSlugConverter, "uslug")
@@ -24,4 +20,4 @@ class ArticlesConfig(AppConfig):
         # Scheduled articles go live without a save: the page cache moves on at their time.
         versions.register_schedule(self.get_model("Article").objects.next_publication_after)
         # Drafts and what hangs off them retire no cached page (issue 12).
-        versions.register_unseen(unseen.is_unseen)
+        versions.register_unseen(is_unseen)

@@ -57,9 +57,8 @@ def test_rows_hanging_off_a_draft_retire_nothing(client, page_cache, admin_user)
     ArticleAuthor.objects.create(article=draft, author=author, position=0)
     note = ArticleNote.objects.create(article=draft, text="Fixed a name.")
     note.delete()
-    PreviewLink.objects.create(
-        article=draft, created_by=admin_user, expires_at=timezone.now() + timedelta(days=1)
-    )
+    expires_at = timezone.now() + timedelta(days=1)
+    PreviewLink.objects.create(article=draft, created_by=admin_user, expires_at=expires_at)
     Revision.objects.filter(article=draft).delete()
     draft.people.clear()
 
