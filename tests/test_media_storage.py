@@ -148,10 +148,11 @@ def test_renditions_are_made_once_on_save_and_never_on_a_request(where, request,
     article = make_article(lead_image=image, title="Harbour")
 
     renditions = renditions_for(image)
-    expected = [image.file.name, renditions.share.name] + [
+    crops = [crop.name for crop in renditions.every_crop]  # the share card, 4:3 and 1:1
+    expected = [image.file.name, *crops] + [
         rendition.name for sizes in (renditions.webp, renditions.jpeg, renditions.avif) for rendition in sizes
     ]
-    assert len(expected) == 1 + 1 + len(widths_for(1000)) * len(FORMATS) == 14
+    assert len(expected) == 1 + 3 + len(widths_for(1000)) * len(FORMATS) == 16
     assert sorted(saved) == sorted(expected)  # each file once, nothing else
     for method in STORAGE_WORK:
         monkeypatch.setattr(

@@ -221,7 +221,7 @@ def test_a_renamed_tag_known_only_from_unpublished_work_does_not_leak_its_new_na
     tag = Person.objects.get()
     tag.name, tag.slug = "Real Name", "real-name"
     tag.save()
-    old_feed = reverse("articles:tag-feed", kwargs={"vocabulary": "people", "slug": "code-name"})
+    old_feed = reverse("syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "code-name"})
 
     assert client.get(tag_url("code-name")).status_code == 404
     assert client.get(old_feed).status_code == 404
@@ -229,7 +229,7 @@ def test_a_renamed_tag_known_only_from_unpublished_work_does_not_leak_its_new_na
     Article.objects.filter(pk=article.pk).update(status=Status.PUBLISHED, published_at=timezone.now())
     assert client.get(tag_url("code-name"))["Location"] == tag_url("real-name")
     assert client.get(old_feed)["Location"] == reverse(
-        "articles:tag-feed", kwargs={"vocabulary": "people", "slug": "real-name"}
+        "syndication:tag-feed", kwargs={"vocabulary": "people", "slug": "real-name"}
     )
 
 
