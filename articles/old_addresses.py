@@ -18,6 +18,8 @@ def path_redirect(request):
         candidates = [f"/?{key}={request.GET[key]}" for key in HOME_QUERIES if key in request.GET]
     else:
         candidates = [request.path, request.path.rstrip("/") + "/"]
+    # A NUL can be in a URL but never in a stored address (PostgreSQL refuses it in text).
+    candidates = [candidate for candidate in candidates if "\x00" not in candidate]
     if not candidates:
         return None
     found = PathRedirect.objects.filter(old_path__in=candidates).select_related("article").first()

@@ -84,3 +84,9 @@ def test_editors_manage_old_paths_in_the_admin(admin_client):
     assert response.status_code == 302
     changelist = admin_client.get(reverse("admin:articles_pathredirect_changelist"))
     assert "/2010/05/05/x/" in changelist.content.decode()
+
+
+def test_an_address_with_a_nul_byte_is_a_plain_404(client):
+    """PostgreSQL refuses NUL in text: the lookup skips such an address instead of failing."""
+    assert client.get("/static/%00/").status_code == 404
+    assert client.get("/", {"p": "1\x00"}).status_code == 200  # the home page, no redirect
