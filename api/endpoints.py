@@ -15,9 +15,11 @@ from ninja import NinjaAPI, Query
 from ninja.errors import HttpError, ValidationError
 from ninja.openapi.docs import Swagger
 
+from articles.cache_scope import EDITED
 from articles.links import absolute_url
 from articles.models import Article, Author, Section
 from articles.vocabularies import VOCABULARIES
+from pagecache import dependencies
 from pages.models import Page
 from search.backends import get_backend
 from search.query import MARK_END, MARK_START, parse
@@ -154,6 +156,7 @@ def list_articles(
     )
     if updated_since is not None:
         articles = articles.filter(updated_at__gte=parse_moment(updated_since, "updated_since"))
+        dependencies.record(EDITED)  # an edit moves an article into this list
     if cursor:
         moment, pk = cursors.decode_article(cursor)
         articles = articles.filter(Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk))
@@ -324,6 +327,7 @@ def search(
 ):
     """Published articles matching `q`, best first. Ranked results page by position, not by key."""
     only_parameters(request, "q", "limit", "cursor")
+    dependencies.record(EDITED)  # an edit can move an article into, out of, or up the results
     query = parse(q)
     if not query:  # only punctuation or spaces: nothing to look for, as on the search page
         return {"results": [], "next": None, "next_cursor": None}

@@ -11,13 +11,13 @@ class ArticlesConfig(AppConfig):
         from pagecache import versions
 
         from . import checks, corrections, redirects  # noqa: F401  (deploy checks; notes; 301s and 410s)
+        from .cache_scope import change_scope
         from .converters import UnicodeSlugConverter, VocabularyConverter
-        from .unseen import is_unseen
 
         # Registered here, not in urls.py: other apps' URLconfs (feeds) use them too.
         register_converter(UnicodeSlugConverter, "uslug")
         register_converter(VocabularyConverter, "vocabulary")
         # Scheduled articles go live without a save: the page cache moves on at their time.
         versions.register_schedule(self.get_model("Article").objects.next_publication_after)
-        # Drafts and what hangs off them retire no cached page (issue 12).
-        versions.register_unseen(is_unseen)
+        # What an article change retires: nothing for drafts, its own pages for an edit (issue 12).
+        versions.register_scope(change_scope)

@@ -79,7 +79,7 @@ def remember_previous_address(sender, instance, raw=False, **kwargs):
     if raw or instance.pk is None:
         return
     instance._previous_address = (
-        Article.objects.filter(pk=instance.pk).values("slug", "status", "published_at").first()
+        Article.objects.filter(pk=instance.pk).values("slug", "status", "published_at", "section_id").first()
     )
 
 

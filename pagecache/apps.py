@@ -6,4 +6,7 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (every content change bumps the content version)
+        from . import dependencies, receivers  # noqa: F401  (every content change retires what it changed)
+
+        # Every watched model's instances built while a page renders become its dependency keys.
+        dependencies.watch_models()

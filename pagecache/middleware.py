@@ -2,8 +2,9 @@
 
 It sits right after WhiteNoise, so a hit costs one cache round trip (see versions.py) and
 skips sessions, authentication, CSRF, the URL resolver, the view and the database.
-A page is stored with the content version it was rendered under and served only while
-that version is current; any change to content retires the version everywhere.
+A page is stored with the content version it was rendered under and the dependency keys
+recorded while it rendered (dependencies.py), and served only while no change since has
+retired one of those keys, or everything (versions.py).
 
 Never read nor filled: requests that are not GET/HEAD, carry the session cookie or an
 Authorization header, or ask for an excluded path (the admin, previews, the health
@@ -23,9 +24,9 @@ import hashlib
 from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
-from . import versions
+from . import dependencies, versions
 
 HEADER = "X-Page-Cache"
 UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
@@ -59,16 +60,21 @@ class PageCacheMiddleware:
         key = self.key(request)
         version, values = versions.current(key)
         entry = values.get(key)
-        if entry is not None and entry[0] == version.token and len(entry) == 5:
+        if entry is not None and len(entry) == 6 and versions.is_fresh(entry[0], entry[5], version):
+            if entry[0] != version.number:  # still good: stamp it current, to check no log next time
+                entry = (version.number, *entry[1:])
+                versions.cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
             response = self.from_entry(request, entry)
             response[HEADER] = "hit"
         else:
-            with versions.request_scope(version):  # rendering reuses this read
+            # Rendering reuses this read; the number stored is the one read before it began,
+            # so a change that commits while it renders retires what it stores.
+            with versions.request_scope(version), dependencies.recording() as keys:
                 response = self.get_response(request)
             if not self.may_store(request, response):
                 return response
             self.make_public(response, version)
-            entry = self.entry(version, request, response)
+            entry = self.entry(version, request, response, keys)
             versions.cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
             response = self.from_entry(request, entry)
             response[HEADER] = "miss"
@@ -76,14 +82,14 @@ class PageCacheMiddleware:
             return get_conditional_response(
                 request,
                 etag=response["ETag"],
-                last_modified=int(version.changed_at.timestamp()),
+                last_modified=parse_http_date_safe(response["Last-Modified"]),
                 response=response,
             )
         return response
 
     @staticmethod
-    def entry(version, request, response):
-        """What the cache keeps: (token, status, headers, body, "gzip" or "")."""
+    def entry(version, request, response, keys):
+        """What the cache keeps: (number, status, headers, body, "gzip" or "", dependency keys)."""
         content, encoding = response.content, ""
         if is_compressible(request, response):
             packed = gzip.compress(content, compresslevel=6, mtime=0)
@@ -91,12 +97,12 @@ class PageCacheMiddleware:
                 content, encoding = packed, "gzip"
             patch_vary_headers(response, ["Accept-Encoding"])
         headers = tuple((name, value) for name, value in response.items() if name.lower() != "content-length")
-        return (version.token, response.status_code, headers, content, encoding)
+        return (version.number, response.status_code, headers, content, encoding, frozenset(keys))
 
     @staticmethod
     def from_entry(request, entry):
         """The stored page as this request accepts it: gzipped as stored, or unpacked."""
-        _, status, headers, content, encoding = entry
+        _, status, headers, content, encoding, _ = entry
         response = HttpResponse(status=status, headers=dict(headers))
         if encoding == "gzip" and accepts_gzip(request):
             response["Content-Encoding"] = "gzip"

@@ -1,12 +1,14 @@
-"""Anything readers may see changed: bump the content version (see versions.py).
+"""Anything readers may see changed: retire what it changed (see versions.py).
 
 Generic on purpose: every model of the apps that hold reader-visible content, and the
 tag through models' m2m changes, plus `holr.signals.content_changed` for changes that
 send no model signals (queryset update(), bulk_create, raw SQL). A new model in one of
-these apps (feeds, search, revisions, slug redirects...) is covered without more work.
+these apps (feeds, search, revisions, slug redirects...) is covered without more work:
+it retires everything.
 
-The one exception is a change that a content app vouches no reader can see (a draft's
-save and everything hanging off the draft: versions.register_unseen); it retires nothing.
+A content app may vouch for less (versions.register_scope): nothing for a draft's save
+and everything hanging off the draft, the changed object's own key for an edit that moves
+nothing else (articles/cache_scope.py, images/cache_scope.py).
 """
 
 from django.conf import settings
@@ -26,18 +28,14 @@ def watched(model):
 @receiver(post_delete, dispatch_uid="pagecache.deleted")
 def model_changed(sender, signal, **kwargs):
     # Fixtures (raw saves) too: loaddata changes what readers see.
-    if watched(sender) and not versions.is_unseen(sender, signal=signal, **kwargs):
-        versions.bump()
+    if watched(sender):
+        versions.retire(versions.scope_of(sender, signal=signal, **kwargs))
 
 
 @receiver(m2m_changed, dispatch_uid="pagecache.m2m")
 def relation_changed(sender, action, **kwargs):
-    if (
-        action.startswith("post_")
-        and (watched(sender) or watched(kwargs["model"]))
-        and not versions.is_unseen(sender, action=action, **kwargs)
-    ):
-        versions.bump()
+    if action.startswith("post_") and (watched(sender) or watched(kwargs["model"])):
+        versions.retire(versions.scope_of(sender, action=action, **kwargs))
 
 
 @receiver(content_changed, dispatch_uid="pagecache.content_changed")

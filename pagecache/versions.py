@@ -1,20 +1,30 @@
-"""The site's content version: one token that changes whenever anything readers see changes.
+"""The site's content version: a sequence number that moves on whenever readers may see a change.
 
-Cached pages (middleware.py) and the masthead (articles/navigation.py) are stored with the
-token they were made under and used only while it is still current, so a change is seen on
-the very next request, by every process on every server, as long as they all read the
-token from the same place:
+Every change is one step of the sequence, logged with what it retired: either a set of
+dependency keys ("article:12", "image:7": see dependencies.py), or everything. Cached
+pages (middleware.py) and remembered values (`remembered()`: the masthead, listing
+counts, related stories) are stored with the number current when they started to render
+and the keys they recorded. They are served while no step since then retired one of their
+keys or everything, so a change is seen on the very next request, by every process on
+every server, and an editor fixing a typo in an old story retires that story's pages,
+not the site.
 
-* a shared cache (Redis): the token lives in that cache, next to the pages, and one
-  round trip (MGET) fetches the token, the schedule and a page together;
+Where the sequence lives:
+
+* a shared cache (Redis): the counter and the log live in that cache, next to the pages;
+  one round trip (MGET) fetches the counter, the schedule and a page together, and a page
+  stored before the last change costs one more (the log since its number);
 * a per-process cache (local memory, the default): each gunicorn worker has its own, so
-  the token lives in the database (pagecache.ContentVersion), read once per request.
+  the counter lives in the database (pagecache.ContentVersion, one row, read once per
+  request) and the log beside it (pagecache.ContentChange).
+
+A step that retires everything comes from any change no content app vouches for (see
+`register_scope`): publishing, unpublishing, retagging, renaming a tag or a section...
 
 Time changes content too: a scheduled article goes live at its `published_at` without
-anyone saving anything. Each token remembers the next scheduled publication after it was
-made; once that time has passed, every process derives the same successor token from
-(token, time), so all of them move on together and no page made before the time is served
-after it.
+anyone saving anything. The counter's schedule remembers the next scheduled publication
+after the current step was made; once that time has passed, the first process to notice
+takes a step that retires everything, so no page made before the time is served after it.
 """
 
 import functools
@@ -23,8 +33,7 @@ import os
 import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from pathlib import Path
 
 from django.conf import settings
@@ -33,10 +42,19 @@ from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.filebased import FileBasedCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-VERSION_KEY = "holr:content-version"
-SCHEDULE_KEY = "holr:content-schedule"
+from . import dependencies
+
+VERSION_KEY = "holr:content-version"  # the counter
+CHANGE_KEY = "holr:content-change:%d"  # one step: (changed_at, retired keys or EVERYTHING)
+SCHEDULE_KEY = "holr:content-schedule"  # (number, the next scheduled publication after it)
+# A step that retires every page. Also what a content app's scope answers when it
+# cannot vouch for less (see register_scope).
+EVERYTHING = None
+# A page more steps behind than this is made again rather than checked against the log.
+MAX_STEPS_BEHIND = 500
 # Settings that show in pages: a change to one retires every cached page.
 RELEASE_SETTINGS = (
     "SITE_NAME",
@@ -52,10 +70,31 @@ RELEASE_SETTINGS = (
 PER_PROCESS_CACHES = (LocMemCache, DummyCache, FileBasedCache)
 
 
-@dataclass(frozen=True, slots=True)
 class ContentVersion:
-    token: str
-    changed_at: datetime
+    """The current step: its number, and when it was taken (read from the log when asked)."""
+
+    __slots__ = ("number", "_changed_at")
+
+    def __init__(self, number, changed_at=None):
+        self.number = number
+        self._changed_at = changed_at
+
+    @property
+    def changed_at(self):
+        if self._changed_at is None:
+            step = cache().get(CHANGE_KEY % self.number)
+            # A step missing from the log (evicted) is dated now: a later Last-Modified is safe.
+            self._changed_at = step[0] if step else timezone.now()
+        return self._changed_at
+
+    def __eq__(self, other):
+        return isinstance(other, ContentVersion) and other.number == self.number
+
+    def __hash__(self):
+        return hash(self.number)
+
+    def __repr__(self):
+        return f"ContentVersion({self.number})"
 
 
 def cache():
@@ -105,8 +144,8 @@ def store():
 
 
 # Within one request (middleware.py opens the scope), the version is read once: the page
-# cache's own read, or the first read by whatever renders the page (masthead, counts).
-# A change made during the request (bump) forgets it, so later reads see the new one.
+# cache's own read, or the first read by whatever renders the page (masthead, counts); so
+# is the log since a stored number. A change made during the request (retire) forgets both.
 _request_memo = ContextVar("content_version_request_memo", default=None)
 
 
@@ -125,8 +164,8 @@ def current(*keys):
     With a shared cache this is one round trip in the steady state; with a per-process
     cache it is one database query plus one local lookup.
     """
+    memo = _request_memo.get()
     if store() == "database":
-        memo = _request_memo.get()
         version = memo.get("version") if memo is not None else None
         if version is None:
             version = _current_from_database()
@@ -139,74 +178,117 @@ def current(*keys):
     return version, values
 
 
+def is_fresh(number, keys, version):
+    """Whether something stored at step `number`, depending on `keys`, still holds at `version`."""
+    if number == version.number:
+        return True
+    if not version.number - MAX_STEPS_BEHIND <= number < version.number:
+        return False
+    retired = retired_since(number, version)
+    return retired is not EVERYTHING and retired.isdisjoint(keys)
+
+
+def retired_since(number, version):
+    """What the steps after `number` up to `version` retired: a set of keys, or EVERYTHING
+    (also when the log has lost one of them)."""
+    memo = _request_memo.get()
+    seen = memo.setdefault("retired", {}) if memo is not None else {}
+    if (number, version.number) not in seen:
+        if store() == "database":
+            steps = _steps_from_database(number, version.number)
+        else:
+            found = cache().get_many([CHANGE_KEY % n for n in range(number + 1, version.number + 1)])
+            steps = [step[1] for step in found.values()]
+        retired = set()
+        if len(steps) != version.number - number or EVERYTHING in steps:
+            retired = EVERYTHING
+        else:
+            retired.update(*steps)
+        seen[(number, version.number)] = retired
+    return seen[(number, version.number)]
+
+
 def remembered(key, make, timeout=None):
-    """`make()`, kept in the cache for as long as the content version it was made under.
+    """`make()`, kept in the cache for as long as nothing it depends on changes.
 
     For anything derived from content (the masthead, listing counts, deep-page
-    boundaries): any change that retires the version, a scheduled article coming due
-    included, retires these with it, in every process.
+    boundaries, related stories): the value is kept with the keys recorded while it was
+    made (dependencies.py), and a page that uses it depends on them too. A change that
+    retires one of them, or everything (a scheduled article coming due included),
+    makes it again, in every process.
     """
     key = f"{key}:{release()}"
     version, values = current(key)
     entry = values.get(key)
-    if entry is not None and entry[0] == version.token:
-        return entry[1]
-    value = make()
-    cache().set(key, (version.token, value), timeout=timeout)
+    if entry is not None and len(entry) == 3 and is_fresh(entry[0], entry[2], version):
+        number, value, keys = entry
+        if number != version.number:  # still good: stamp it current, to check no log next time
+            cache().set(key, (version.number, value, keys), timeout=timeout)
+        dependencies.record(*keys)
+        return value
+    with dependencies.recording() as keys:
+        value = make()
+    cache().set(key, (version.number, value, frozenset(keys)), timeout=timeout)
     return value
 
 
-_deferred_bumps = ContextVar("pagecache_deferred_bumps", default=None)
+_deferred = ContextVar("pagecache_deferred_retirements", default=None)
 
 
 @contextmanager
 def bumps_deferred():
-    """Inside this block bumps are only noted, and made once on the way out.
+    """Inside this block retirements are only noted, and made as one step on the way out.
 
-    For bulk writers (manage.py import_wordpress saves thousands of rows): one bump at
-    the end instead of one per row. Wrap the block around the transaction, so the bump
-    comes after the commit (or the rollback, where it is harmless).
+    For bulk writers (manage.py import_wordpress saves thousands of rows): one step at the
+    end instead of one per row. Wrap the block around the transaction, so the step comes
+    after the commit (or the rollback, where it is harmless).
     """
     pending = []
-    token = _deferred_bumps.set(pending)
+    token = _deferred.set(pending)
     try:
         yield
     finally:
-        _deferred_bumps.reset(token)
+        _deferred.reset(token)
         if pending:
-            bump()
+            retire(EVERYTHING if EVERYTHING in pending else frozenset().union(*pending))
 
 
 def bump():
-    """Readers may see something new: retire the current token, everywhere.
+    """Readers may see anything new: retire every cached page and remembered value."""
+    retire(EVERYTHING)
 
-    Called from model signals, inside the writer's transaction. In the database the new
-    token commits with the change itself. A shared cache is not transactional, so it is
-    told twice: now, and again once the change has committed, so that no page rendered
-    from the old data can be stored under a token that outlives the commit.
+
+def retire(keys=EVERYTHING):
+    """Readers may see something new: take a step that retires `keys` (or everything), everywhere.
+
+    Called from model signals, inside the writer's transaction. In the database the step
+    commits with the change itself. A shared cache is not transactional, so it is told
+    twice: now, and again once the change has committed, so that no page rendered from the
+    old data can be stored under a number that outlives the commit.
     """
-    pending = _deferred_bumps.get()
+    if keys is not EVERYTHING:
+        keys = frozenset(keys)
+        if not keys:
+            return
+    pending = _deferred.get()
     if pending is not None:
-        pending.append(True)
+        pending.append(keys)
         return
     memo = _request_memo.get()
     if memo:
         memo.pop("version", None)
     if store() == "database":
-        _bump_database()
+        _step_database(keys)
         return
-    _bump_cache()
+    _step_cache(keys)
     if connection.in_atomic_block:
-        transaction.on_commit(_bump_cache)
+        transaction.on_commit(lambda: _step_cache(keys))
 
 
-def _new_token():
-    return secrets.token_hex(8)
-
-
-def _successor(token, scheduled_at):
-    """The token after `token` once `scheduled_at` has passed; the same in every process."""
-    return hashlib.sha256(f"{token}|{scheduled_at.isoformat()}".encode()).hexdigest()[:16]
+def _first_number():
+    # A counter that starts anew (a flushed cache, a new database) starts far from any
+    # number an old stored page could carry.
+    return secrets.randbelow(2**40) * 2**16
 
 
 # What goes live by itself at a time (scheduled articles): each app with such content
@@ -224,54 +306,73 @@ def _next_scheduled_after(moment):
     return min(filter(None, (next_after(moment) for next_after in _schedules)), default=None)
 
 
-# Changes no reader can see (an editor saving a draft): each content app registers a
-# function `(sender, instance, **signal kwargs) -> True when the change is unseen` when it
-# is ready (articles/unseen.py), and receivers.py skips the bump for those. A function
-# answers True only when it is sure; anything it does not know about still bumps.
-_unseen_deciders = []
+# What a change retires: each content app registers a function
+# `(sender, instance, **signal kwargs) -> a set of keys, or None` when it is ready
+# (articles/cache_scope.py, images/cache_scope.py), and receivers.py retires what the
+# first that knows answers: an empty set for a change no reader can see (a draft's save),
+# the changed object's keys for an edit that moves nothing (a typo fixed in a published
+# story). A function answers only when it is sure; anything none knows retires everything.
+_scopes = []
 
 
-def register_unseen(decide):
-    if decide not in _unseen_deciders:
-        _unseen_deciders.append(decide)
+def register_scope(decide):
+    if decide not in _scopes:
+        _scopes.append(decide)
 
 
-def is_unseen(sender, **kwargs):
-    return any(decide(sender, **kwargs) for decide in _unseen_deciders)
+def scope_of(sender, **kwargs):
+    for decide in _scopes:
+        keys = decide(sender, **kwargs)
+        if keys is not EVERYTHING:
+            return keys
+    return EVERYTHING
 
 
 # A shared cache
 
 
-def _bump_cache():
-    cache().set(VERSION_KEY, (_new_token(), timezone.now()), timeout=None)
+def _step_cache(keys, changed_at=None):
+    try:
+        number = cache().incr(VERSION_KEY)
+    except ValueError:  # no counter yet, or the cache was flushed
+        cache().add(VERSION_KEY, _first_number(), timeout=None)
+        number = cache().incr(VERSION_KEY)
+    # The step's record may be read a moment before it is written: a missing step reads
+    # as "retired everything", which is safe.
+    cache().set(
+        CHANGE_KEY % number, (changed_at or timezone.now(), keys), timeout=settings.PAGE_CACHE_TIMEOUT
+    )
+    return number
 
 
-def _current_from_cache(state, schedule):
-    if state is None:
-        # First request, or the cache was flushed: start a new token. `add` lets one
+def _current_from_cache(number, schedule):
+    if number is None:
+        # First request, or the cache was flushed: start a counter. `add` lets one
         # process win, and everyone uses the winner's.
-        cache().add(VERSION_KEY, (_new_token(), timezone.now()), timeout=None)
-        state = cache().get(VERSION_KEY) or (_new_token(), timezone.now())
-    token, changed_at = state
+        cache().add(VERSION_KEY, _first_number(), timeout=None)
+        number = _step_cache(EVERYTHING)
     now = timezone.now()
     while True:
-        if schedule is None or schedule[0] != token:
-            schedule = (token, _next_scheduled_after(changed_at))
+        if schedule is None or schedule[0] != number:
+            step = cache().get(CHANGE_KEY % number)
+            if step is None:  # when this step was taken is lost: take a new one
+                number, schedule = _step_cache(EVERYTHING), None
+                continue
+            schedule = (number, _next_scheduled_after(step[0]))
             cache().set(SCHEDULE_KEY, schedule, timeout=None)
         next_change_at = schedule[1]
         if next_change_at is None or next_change_at > now:
-            return ContentVersion(token, changed_at)
-        token, changed_at = _successor(token, next_change_at), next_change_at
-        cache().set(VERSION_KEY, (token, changed_at), timeout=None)
-        schedule = None
+            return ContentVersion(number)
+        # A scheduled article has come due since this step: every process that sees it
+        # first takes a step (a few at once do no harm: each retires everything).
+        number, schedule = _step_cache(EVERYTHING, changed_at=next_change_at), None
 
 
 # The database (for per-process caches)
 
 
 def _row():
-    """(token, changed_at, next_change_at, is_schedule_known), or None before the first change.
+    """(number, changed_at, next_change_at, is_schedule_known), or None before the first change.
 
     Read on every request when the version lives in the database, so in plain SQL: the
     ORM would spend eight times the CPU of the query itself building it.
@@ -279,14 +380,14 @@ def _row():
     from .models import ContentVersion as Row
 
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("token", "changed_at", "next_change_at", "is_schedule_known"))
+    columns = ", ".join(quote(c) for c in ("number", "changed_at", "next_change_at", "is_schedule_known"))
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} FROM {quote(Row._meta.db_table)} WHERE {quote('id')} = 1")
         row = cursor.fetchone()
     if row is None:
         return None
-    token, changed_at, next_change_at, is_schedule_known = row
-    return token, _aware(changed_at), _aware(next_change_at), bool(is_schedule_known)
+    number, changed_at, next_change_at, is_schedule_known = row
+    return number, _aware(changed_at), _aware(next_change_at), bool(is_schedule_known)
 
 
 def _aware(moment):
@@ -301,38 +402,70 @@ def _create_row():
 
     try:
         with transaction.atomic():
-            Row.objects.create(pk=1, token=_new_token(), changed_at=timezone.now())
+            Row.objects.create(pk=1, number=_first_number(), changed_at=timezone.now())
     except IntegrityError:
         pass  # another process made it first
     return _row()
 
 
-def _bump_database():
+def _log_step(number, changed_at, keys):
+    from .models import ContentChange
+
+    ContentChange.objects.update_or_create(
+        number=number,
+        defaults={
+            "changed_at": changed_at,
+            "keys": "" if keys is EVERYTHING else " ".join(sorted(keys)),
+            "retired_everything": keys is EVERYTHING,
+        },
+    )
+    if number % 100 == 0:  # now and then, forget steps no page is checked against any more
+        ContentChange.objects.filter(number__lte=number - MAX_STEPS_BEHIND).delete()
+
+
+def _step_database(keys):
     from .models import ContentVersion as Row
 
-    updated = Row.objects.filter(pk=1).update(
-        token=_new_token(), changed_at=timezone.now(), next_change_at=None, is_schedule_known=False
+    now = timezone.now()
+    with transaction.atomic():
+        updated = Row.objects.filter(pk=1).update(
+            number=F("number") + 1, changed_at=now, next_change_at=None, is_schedule_known=False
+        )
+        if not updated:
+            _create_row()
+        # The row is locked by this transaction until it commits: the number is ours.
+        number = Row.objects.values_list("number", flat=True).get(pk=1)
+        _log_step(number, now, keys)
+
+
+def _steps_from_database(number, last):
+    from .models import ContentChange
+
+    rows = ContentChange.objects.filter(number__gt=number, number__lte=last).values_list(
+        "keys", "retired_everything"
     )
-    if not updated:
-        _create_row()
+    return [EVERYTHING if everything else frozenset(keys.split()) for keys, everything in rows]
 
 
 def _current_from_database():
     from .models import ContentVersion as Row
 
-    token, changed_at, next_change_at, is_schedule_known = _row() or _create_row()
+    number, changed_at, next_change_at, is_schedule_known = _row() or _create_row()
     now = timezone.now()
     while True:
         if not is_schedule_known:
             next_change_at = _next_scheduled_after(changed_at)
-            # Only for this token: a change that committed meanwhile has its own.
-            Row.objects.filter(pk=1, token=token).update(
+            # Only for this step: a change that committed meanwhile has its own.
+            Row.objects.filter(pk=1, number=number).update(
                 next_change_at=next_change_at, is_schedule_known=True
             )
         if next_change_at is None or next_change_at > now:
-            return ContentVersion(token, changed_at)
-        successor = _successor(token, next_change_at)
-        Row.objects.filter(pk=1, token=token).update(
-            token=successor, changed_at=next_change_at, next_change_at=None, is_schedule_known=False
-        )
-        token, changed_at, is_schedule_known = successor, next_change_at, False
+            return ContentVersion(number, changed_at)
+        # A scheduled article has come due: the first process to see it takes the step.
+        with transaction.atomic():
+            won = Row.objects.filter(pk=1, number=number).update(
+                number=number + 1, changed_at=next_change_at, next_change_at=None, is_schedule_known=False
+            )
+            if won:
+                _log_step(number + 1, next_change_at, EVERYTHING)
+        number, changed_at, next_change_at, is_schedule_known = _row()

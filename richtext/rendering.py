@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from images.renditions import jpeg_rendition
+from pagecache import dependencies
 
 from . import tree
 from .embeds import resolve
@@ -102,6 +103,8 @@ def body_images(obj):
 def load_images(ids):
     from images.models import Image
 
+    # Every id asked for, found or not: a figure whose image is missing shows it once it is there.
+    dependencies.record(*(f"image:{number}" for number in ids))
     return Image.objects.in_bulk(ids) if ids else {}
 
 

@@ -14,19 +14,30 @@ pytestmark = pytest.mark.django_db
 
 def test_bumps_inside_bumps_deferred_become_one_on_the_way_out(monkeypatch):
     made = []
-    monkeypatch.setattr(versions, "_bump_database", lambda: made.append("db"))
-    monkeypatch.setattr(versions, "_bump_cache", lambda: made.append("cache"))
+    monkeypatch.setattr(versions, "_step_database", lambda keys: made.append(("db", keys)))
+    monkeypatch.setattr(versions, "_step_cache", lambda keys: made.append(("cache", keys)))
     monkeypatch.setattr(versions, "store", lambda: "database")
     with versions.bumps_deferred():
         make_article()
         make_article()
         assert made == []
-    assert made == ["db"]
+    assert made == [("db", versions.EVERYTHING)]
+
+
+def test_keys_retired_inside_bumps_deferred_are_retired_together(monkeypatch):
+    made = []
+    monkeypatch.setattr(versions, "_step_database", lambda keys: made.append(keys))
+    monkeypatch.setattr(versions, "store", lambda: "database")
+    with versions.bumps_deferred():
+        versions.retire({"image:1"})
+        versions.retire({"image:2", "article:3"})
+        versions.retire(set())
+    assert made == [frozenset({"image:1", "image:2", "article:3"})]
 
 
 def test_nothing_changed_inside_bumps_deferred_means_no_bump(monkeypatch):
     made = []
-    monkeypatch.setattr(versions, "_bump_database", lambda: made.append("db"))
+    monkeypatch.setattr(versions, "_step_database", lambda keys: made.append("db"))
     monkeypatch.setattr(versions, "store", lambda: "database")
     with versions.bumps_deferred():
         pass

@@ -1,4 +1,6 @@
-"""What retires cached pages: a change no reader can see retires nothing (issue 12)."""
+"""What retires cached pages (issue 12): a change no reader can see retires nothing, an
+edit that moves nothing retires the pages that show what it changed, the rest retires
+everything."""
 
 from datetime import timedelta
 
@@ -7,8 +9,11 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, ArticleNote, Person, PreviewLink, Status
 from holr.signals import content_changed
-from pagecache import versions
+from pagecache import dependencies, versions
+from pagecache.middleware import PageCacheMiddleware
+from pagecache.models import ContentChange
 from revisions.models import Revision
+from richtext.rendering import render_body
 from tests.builders import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +27,7 @@ def page_cache(request, settings):
 
 
 def token():
-    return versions.current()[0].token
+    return versions.current()[0].number
 
 
 def served_from_cache(client, url):
@@ -184,3 +189,151 @@ def test_unpublishing_then_editing_the_draft_shows_the_last_change(client, page_
     article.title = "Withdrawn and rewritten"
     article.save()
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def cache_states(client, urls):
+    return {url: client.get(url)["X-Page-Cache"] for url in urls}
+
+
+def warm(client, urls):
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert set(cache_states(client, urls).values()) == {"hit"}
+
+
+def test_an_edit_to_a_published_story_retires_the_pages_that_show_it_and_no_others(client, page_cache):
+    edited = make_article(
+        title="Old headline", people=["Ada Lovelace"], published_at=timezone.now() - timedelta(days=9)
+    )
+    other = make_article(title="Untouched story", people=["Grace Hopper"])
+    showing = [
+        edited.get_absolute_url(),
+        "/",
+        "/people/ada-lovelace/",
+        "/feed/",
+        "/sitemap.xml",
+        "/search/?q=story",
+    ]
+    not_showing = [other.get_absolute_url(), "/people/grace-hopper/", "/people/"]
+    warm(client, showing + not_showing)
+
+    edited.title = "New headline"
+    edited.body = "<p>A story rewritten.</p>"
+    edited.save()
+
+    assert cache_states(client, not_showing) == dict.fromkeys(not_showing, "hit")
+    for url in showing:
+        response = client.get(url)
+        assert response["X-Page-Cache"] == "miss", url
+    assert "New headline" in client.get(edited.get_absolute_url()).content.decode()
+    assert "New headline" in client.get("/").content.decode()
+
+
+def test_moving_a_story_to_another_section_or_time_retires_everything(client, page_cache):
+    story = make_article(section=make_section())
+    others = [make_article().get_absolute_url(), "/people/"]
+    for change in ("section", "time"):
+        warm(client, others)
+        if change == "section":
+            story.section = make_section(name="Another desk")
+        else:
+            story.published_at -= timedelta(days=1)
+        story.save()
+        assert cache_states(client, others) == dict.fromkeys(others, "miss"), change
+
+
+def test_an_image_credit_change_retires_only_the_pages_that_show_the_image(client, page_cache):
+    image = make_image(credit="First agency")
+    in_body = make_image(credit="Body agency")
+    lead = make_article(title="With a lead image", lead_image=image, people=["Ada"])
+    body = make_article(
+        title="With a figure",
+        body=f'<figure data-image="{in_body.pk}" data-size="wide"><figcaption>Crowds</figcaption></figure>',
+        people=["Grace"],
+    )
+    plain = make_article(title="No pictures", people=["Alan"])
+    urls = [lead.get_absolute_url(), body.get_absolute_url(), plain.get_absolute_url(), "/people/alan/"]
+    warm(client, urls)
+
+    image.credit = "Second agency"
+    image.save()
+    in_body.credit = "Another body agency"
+    in_body.save()
+
+    assert cache_states(client, urls) == {
+        lead.get_absolute_url(): "miss",
+        body.get_absolute_url(): "miss",
+        plain.get_absolute_url(): "hit",
+        "/people/alan/": "hit",
+    }
+    assert "Second agency" in client.get(lead.get_absolute_url()).content.decode()
+    assert "Another body agency" in client.get(body.get_absolute_url()).content.decode()
+
+
+def test_a_figure_whose_image_is_missing_depends_on_that_image(page_cache):
+    article = make_article()
+    # As a page's body can hold it: saved bodies lose figures of images that are not there.
+    article.body = '<figure data-image="987654" data-size="wide"><figcaption>Gone</figcaption></figure>'
+    with dependencies.recording() as keys:
+        str(render_body(article))
+    assert "image:987654" in keys
+
+
+def test_a_remembered_value_hands_its_keys_to_every_page_that_uses_it(page_cache):
+    section = make_section()
+    make = lambda: [str(s) for s in type(section).objects.all()]  # noqa: E731
+    with dependencies.recording() as first:
+        versions.remembered("test:sections", make)
+    with dependencies.recording() as second:
+        versions.remembered("test:sections", lambda: pytest.fail("made again"))
+    assert f"section:{section.pk}" in first
+    assert second == first
+
+
+def test_a_value_stored_before_a_step_holds_only_if_the_step_spared_its_keys(page_cache):
+    stored = versions.current()[0].number
+    versions.retire({"article:1"})
+    now = versions.current()[0]
+    assert versions.is_fresh(stored, {"article:2", "image:3"}, now)
+    assert not versions.is_fresh(stored, {"article:1"}, now)
+    versions.bump()
+    assert not versions.is_fresh(stored, {"article:2"}, versions.current()[0])
+
+
+def test_a_step_missing_from_the_log_counts_as_retiring_everything(page_cache):
+    stored = versions.current()[0].number
+    versions.retire({"article:1"})
+    if page_cache == "database":
+        ContentChange.objects.filter(number=stored + 1).delete()
+    else:
+        versions.cache().delete(versions.CHANGE_KEY % (stored + 1))
+    assert not versions.is_fresh(stored, {"article:2"}, versions.current()[0])
+
+
+def test_a_value_too_many_steps_behind_is_made_again(page_cache):
+    stored = versions.current()[0].number
+    for n in range(versions.MAX_STEPS_BEHIND + 1):
+        versions.retire({f"article:{n + 10_000}"})
+    assert not versions.is_fresh(stored, {"section:1"}, versions.current()[0])
+
+
+def test_a_page_rendered_while_an_edit_commits_is_not_served_after_it(client, page_cache, monkeypatch):
+    """The number stored with a page is the one read before it rendered: an edit that
+    commits after the render read the story, before the page is stored, retires it."""
+    story = make_article(title="Before the edit")
+    url = story.get_absolute_url()
+    may_store = PageCacheMiddleware.may_store
+
+    def edit_then_decide(request, response):
+        assert b"Before the edit" in response.content
+        edited = Article.objects.get(pk=story.pk)  # the render is done; now the edit lands
+        edited.title = "After the edit"
+        edited.save()
+        return may_store(request, response)
+
+    monkeypatch.setattr(PageCacheMiddleware, "may_store", staticmethod(edit_then_decide))
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    monkeypatch.setattr(PageCacheMiddleware, "may_store", staticmethod(may_store))
+    response = client.get(url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "After the edit" in response.content.decode()

@@ -1,0 +1,97 @@
+"""What a page depends on: the dependency keys recorded while it renders (issue 12).
+
+A key names one thing readers see, `<model>:<pk>` ("article:12", "image:7", "section:3",
+"person:5"), or a whole kind of change that a page's membership or order depends on
+("articles:edited", see articles/cache_scope.py). The page cache (middleware.py) stores a
+page with the keys recorded while it rendered, and serves it until a change retires one
+of them, or retires everything (versions.py).
+
+Recording is automatic for objects: every instance of a model in a watched app
+(settings.PAGE_CACHE_WATCHED_APPS) built while a page renders, by a query, a
+select_related join or a prefetch, adds its key. A value kept by `versions.remembered()`
+carries the keys recorded while it was made, and hands them to every page that uses it.
+
+What a page reads without building instances (counts, `values()`, aggregates) records
+nothing: it is retired only by the changes that retire everything (publishing,
+unpublishing, retagging...), unless the view records a key for it with `record()`. A view
+whose result depends on article text or `updated_at` (search, sitemaps, feeds, API lists)
+records `articles:edited`.
+
+The same keys go to CDNs as `Surrogate-Key` / `Cache-Tag` headers (cdn.py).
+"""
+
+import functools
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.apps import apps
+from django.conf import settings
+from django.db.models.signals import post_init
+
+_recorder = ContextVar("pagecache_dependency_recorder", default=None)
+
+
+def key_for(instance):
+    return f"{instance._meta.model_name}:{instance.pk}"
+
+
+@contextmanager
+def recording():
+    """Collect the keys recorded inside the block into the yielded set.
+
+    Nested blocks (a remembered value made while a page renders) pass what they recorded
+    on to the enclosing one when they end.
+    """
+    outer = _recorder.get()
+    keys = set()
+    token = _recorder.set(keys)
+    try:
+        yield keys
+    finally:
+        _recorder.reset(token)
+        if outer is not None:
+            outer.update(keys)
+
+
+def record(*keys):
+    """Note that what is being rendered depends on `keys` (no-op outside `recording()`)."""
+    recorded = _recorder.get()
+    if recorded is not None:
+        recorded.update(keys)
+
+
+def is_recording():
+    return _recorder.get() is not None
+
+
+def _instance_built(sender, instance, **kwargs):
+    recorded = _recorder.get()
+    if recorded is not None and instance.pk is not None:
+        recorded.add(key_for(instance))
+
+
+def watch_models():
+    """Record every watched model's instances (called once, from PageCacheConfig.ready)."""
+    for label in settings.PAGE_CACHE_WATCHED_APPS:
+        for model in apps.get_app_config(label).get_models():
+            post_init.connect(
+                _instance_built, sender=model, dispatch_uid=f"pagecache.built.{model._meta.label}"
+            )
+
+
+def records(*keys):
+    """A view decorator: every response of the view depends on `keys`.
+
+    For views whose membership or order follows what instances do not show:
+    `records(EDITED)(view)` for search results, sitemaps, feeds (articles/cache_scope.py).
+    """
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(*args, **kwargs):
+            record(*keys)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorate
