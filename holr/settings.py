@@ -161,6 +161,9 @@ ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 # Off by default under DJANGO_DEBUG=1 (`make run`), where templates change without a restart.
 PAGE_CACHE = env_flag("DJANGO_PAGE_CACHE", not DEBUG)
 PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "3600"))
+# With a shared cache (Redis), each process also keeps the pages it served last in its own
+# memory, checked against the content version on every hit (pagecache/middleware.py).
+PAGE_CACHE_HOT_PAGES = int(os.environ.get("DJANGO_PAGE_CACHE_HOT_PAGES", "500"))
 # What browsers and CDNs are told: browsers revalidate every time (a 304 when unchanged);
 # a CDN may keep a page s-maxage seconds (purge it on publish for zero lag, see README).
 PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_AGE", "0"))
@@ -174,7 +177,8 @@ PAGE_CACHE_EXCLUDED_PATHS = [
     "/favicon.ico",
     "/apple-touch-icon.png",
 ]
-# A save or delete of any model in these apps changes what readers see.
+# A save or delete of any model in these apps changes what readers see; their instances
+# built while a page renders are its dependency keys (pagecache/dependencies.py).
 PAGE_CACHE_WATCHED_APPS = ["articles", "images", "search", "revisions", "pages"]
 # Webhooks (webhooks/, docs/api.md): endpoints on loopback or private networks are refused
 # (SSRF) unless this is on, for development and tests.

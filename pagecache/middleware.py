@@ -20,6 +20,8 @@ compressed body with text an attacker controls.
 
 import gzip
 import hashlib
+import threading
+from collections import OrderedDict
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -58,12 +60,12 @@ class PageCacheMiddleware:
             return response
 
         key = self.key(request)
-        version, values = versions.current(key)
-        entry = values.get(key)
-        if entry is not None and len(entry) == 6 and versions.is_fresh(entry[0], entry[5], version):
+        version, entry = self.lookup(key)
+        if entry is not None:
             if entry[0] != version.number:  # still good: stamp it current, to check no log next time
                 entry = (version.number, *entry[1:])
                 versions.cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+                hot_pages.put(key, entry)
             response = self.from_entry(request, entry)
             response[HEADER] = "hit"
         else:
@@ -76,6 +78,7 @@ class PageCacheMiddleware:
             self.make_public(response, version)
             entry = self.entry(version, request, response, keys)
             versions.cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+            hot_pages.put(key, entry)
             response = self.from_entry(request, entry)
             response[HEADER] = "miss"
         if "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META:
@@ -86,6 +89,27 @@ class PageCacheMiddleware:
                 response=response,
             )
         return response
+
+    @staticmethod
+    def lookup(key):
+        """(the current content version, the stored page if it still holds, or None).
+
+        A page this process served lately is checked against the version alone (with a
+        shared cache: one small round trip, and the page's bytes stay home); otherwise
+        the version and the page come in one round trip.
+        """
+        entry = hot_pages.get(key)
+        if entry is not None:
+            version, _ = versions.current()
+            if versions.is_fresh(entry[0], entry[5], version):
+                return version, entry
+            hot_pages.discard(key)
+        version, values = versions.current(key)
+        entry = values.get(key)
+        if entry is not None and len(entry) == 6 and versions.is_fresh(entry[0], entry[5], version):
+            hot_pages.put(key, entry)
+            return version, entry
+        return version, None
 
     @staticmethod
     def entry(version, request, response, keys):
@@ -167,6 +191,53 @@ class PageCacheMiddleware:
                 response["Vary"] = ", ".join(rest)
             else:
                 del response["Vary"]
+
+
+class HotPages:
+    """The pages this process served last, kept in its memory too, when the cache is shared.
+
+    With Redis every hit used to fetch the page's bytes (tens of KB) over the network; a
+    page kept here needs only the content version's small round trip, and is checked
+    against it exactly as a page from Redis is (versions.is_fresh), so it is never staler
+    than Redis. At most settings.PAGE_CACHE_HOT_PAGES pages (least recently used go first);
+    none with a per-process cache, which is in this memory already.
+    """
+
+    def __init__(self):
+        self.pages = OrderedDict()
+        self.lock = threading.Lock()
+
+    def enabled(self):
+        return settings.PAGE_CACHE_HOT_PAGES > 0 and versions.store() == "cache"
+
+    def get(self, key):
+        if not self.enabled():
+            return None
+        with self.lock:
+            entry = self.pages.get(key)
+            if entry is not None:
+                self.pages.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        if not self.enabled():
+            return
+        with self.lock:
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > settings.PAGE_CACHE_HOT_PAGES:
+                self.pages.popitem(last=False)
+
+    def discard(self, key):
+        with self.lock:
+            self.pages.pop(key, None)
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+
+
+hot_pages = HotPages()
 
 
 def is_compressible(request, response):

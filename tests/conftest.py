@@ -1,6 +1,8 @@
 import pytest
 from django.core.cache import cache
 
+from pagecache.middleware import hot_pages
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
@@ -12,5 +14,6 @@ def _media_root(settings, tmp_path):
 def _empty_cache():
     """Each test starts and ends with an empty cache, so nothing leaks between tests."""
     cache.clear()
+    hot_pages.clear()
     yield
     cache.clear()
