@@ -19,7 +19,14 @@ from articles.models import Article, Status
 from tests.builders import make_article
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = {"a": 8151, "b": 8152}
+
+
+def free_port():
+    """A port nothing listens on now (the kernel's pick), so parallel runs do not collide."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -76,8 +83,9 @@ def servers(request, transactional_db, tmp_path, settings):
     if request.param == "redis":
         env["REDIS_URL"] = os.environ["REDIS_URL"]
     processes = {}
+    ports = {"a": free_port(), "b": free_port()}
     try:
-        for name, port in PORTS.items():
+        for name, port in ports.items():
             processes[name] = subprocess.Popen(
                 [
                     sys.executable,
@@ -95,9 +103,9 @@ def servers(request, transactional_db, tmp_path, settings):
                 cwd=ROOT,
                 env=env,
             )
-        for name, port in PORTS.items():
+        for name, port in ports.items():
             wait_for(port, processes[name])
-        yield {name: f"http://127.0.0.1:{port}" for name, port in PORTS.items()}
+        yield {name: f"http://127.0.0.1:{port}" for name, port in ports.items()}
     finally:
         for process in processes.values():
             process.terminate()
