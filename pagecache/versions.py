@@ -33,7 +33,8 @@ import os
 import secrets
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import UTC
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -47,9 +48,9 @@ from django.utils import timezone
 
 from . import dependencies
 
-VERSION_KEY = "holr:content-version"  # the counter
+VERSION_KEY = "holr:content-number"  # the counter (a new name: the old key held a token)
 CHANGE_KEY = "holr:content-change:%d"  # one step: (changed_at, retired keys or EVERYTHING)
-SCHEDULE_KEY = "holr:content-schedule"  # (number, the next scheduled publication after it)
+SCHEDULE_KEY = "holr:content-number-schedule"  # (number, when it was taken, the next scheduled publication after)
 # A step that retires every page. Also what a content app's scope answers when it
 # cannot vouch for less (see register_scope).
 EVERYTHING = None
@@ -70,31 +71,10 @@ RELEASE_SETTINGS = (
 PER_PROCESS_CACHES = (LocMemCache, DummyCache, FileBasedCache)
 
 
+@dataclass(frozen=True, slots=True)
 class ContentVersion:
-    """The current step: its number, and when it was taken (read from the log when asked)."""
-
-    __slots__ = ("number", "_changed_at")
-
-    def __init__(self, number, changed_at=None):
-        self.number = number
-        self._changed_at = changed_at
-
-    @property
-    def changed_at(self):
-        if self._changed_at is None:
-            step = cache().get(CHANGE_KEY % self.number)
-            # A step missing from the log (evicted) is dated now: a later Last-Modified is safe.
-            self._changed_at = step[0] if step else timezone.now()
-        return self._changed_at
-
-    def __eq__(self, other):
-        return isinstance(other, ContentVersion) and other.number == self.number
-
-    def __hash__(self):
-        return hash(self.number)
-
-    def __repr__(self):
-        return f"ContentVersion({self.number})"
+    number: int
+    changed_at: datetime
 
 
 def cache():
@@ -358,11 +338,11 @@ def _current_from_cache(number, schedule):
             if step is None:  # when this step was taken is lost: take a new one
                 number, schedule = _step_cache(EVERYTHING), None
                 continue
-            schedule = (number, _next_scheduled_after(step[0]))
+            schedule = (number, step[0], _next_scheduled_after(step[0]))
             cache().set(SCHEDULE_KEY, schedule, timeout=None)
-        next_change_at = schedule[1]
+        _, changed_at, next_change_at = schedule
         if next_change_at is None or next_change_at > now:
-            return ContentVersion(number)
+            return ContentVersion(number, changed_at)
         # A scheduled article has come due since this step: every process that sees it
         # first takes a step (a few at once do no harm: each retires everything).
         number, schedule = _step_cache(EVERYTHING, changed_at=next_change_at), None

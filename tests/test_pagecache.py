@@ -498,7 +498,7 @@ def test_a_cache_that_lost_the_version_serves_nothing_stored_before(client, sett
     settings.PAGE_CACHE = True
     make_article(title="Story")
     cached(client, "/")
-    caches["default"].delete("holr:content-version")
+    caches["default"].delete(versions.VERSION_KEY)
     Article.objects.update(title="Quietly changed")  # no signal at all
     assert "Quietly changed" in fresh(client, "/").content.decode()
 
