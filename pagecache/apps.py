@@ -6,4 +6,7 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (every content change bumps the content version)
+        from . import (  # noqa: F401  (CDN purge settings; every content change bumps the content version)
+            checks,
+            receivers,
+        )
