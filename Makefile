@@ -1,7 +1,7 @@
 # HOLR — local commands. GNU make; needs Python 3.11+ as `python3`.
 #
 #   make run          set up .venv, migrate, load the demo content, serve on http://127.0.0.1:8000/
-#   make test         set up .venv with the test tools, make sure Chromium, nginx and the Nu HTML checker are there, run the whole suite
+#   make test         set up .venv with the test tools, make sure Chromium, nginx, Varnish and the Nu HTML checker are there, run the whole suite
 #   make lint         ruff check and ruff format --check (CI runs it first)
 #   make format       rewrite the tree as ruff format wants it
 #   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
@@ -19,7 +19,7 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format messages screenshots chromium nginx vnu wrk clean bench loadtest
+.PHONY: run test lint format messages screenshots chromium nginx varnish vnu wrk clean bench loadtest
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
@@ -28,7 +28,7 @@ run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py create_local_admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(DEV_STAMP) chromium nginx vnu
+test: $(DEV_STAMP) chromium nginx varnish vnu
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(DEV_STAMP)
@@ -71,8 +71,8 @@ $(DEV_STAMP): requirements-dev.txt requirements.txt | $(PY)
 	touch $@
 
 # Debian packages the tests and benchmarks drive: Chromium and its driver (browser tests,
-# screenshots), nginx (tests/test_deploy.py runs deploy/nginx/holr.conf), wrk (bench,
-# loadtest). Installed when we are root or have passwordless sudo; otherwise the one
+# screenshots), nginx (tests/test_deploy.py runs deploy/nginx/holr.conf), Varnish with
+# vmod xkey (tests/test_cdn_purge.py runs deploy/varnish.vcl), wrk (bench, loadtest). Installed when we are root or have passwordless sudo; otherwise the one
 # command to run is printed.
 APT_INSTALL = \
 	if [ "$$(id -u)" = 0 ]; then \
@@ -97,6 +97,14 @@ chromium:
 nginx:
 	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
 		echo "Installing nginx (apt package nginx)..."; $(call APT_INSTALL,nginx); }
+
+# Varnish and vmod xkey: about 1 MB to download, 3 MB installed (varnishd compiles VCL with
+# gcc, which Debian's varnish package depends on). The test runs its own varnishd on loopback.
+varnish:
+	@{ command -v varnishd >/dev/null 2>&1 || [ -x /usr/sbin/varnishd ]; } \
+		&& ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || { \
+		echo "Installing Varnish and vmod xkey (apt packages varnish, varnish-modules)..."; \
+		$(call APT_INSTALL,varnish varnish-modules); }
 
 # The Nu HTML checker (tests/test_html_validity.py): vnu.jar from npm, pinned in package.json and
 # package-lock.json, run by Debian's Java. --ignore-scripts: vnu-jar's install script would fetch a Java.

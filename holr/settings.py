@@ -164,10 +164,23 @@ PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "3600"))
 # With a shared cache (Redis), each process also keeps the pages it served last in its own
 # memory, checked against the content version on every hit (pagecache/middleware.py).
 PAGE_CACHE_HOT_PAGES = int(os.environ.get("DJANGO_PAGE_CACHE_HOT_PAGES", "500"))
+# Purging a CDN by key after each change (pagecache/cdn.py, docs/operating.md "A CDN in
+# front of the pages"): "off", "fastly", "cloudflare" or "varnish". The URL defaults to the
+# provider's public API (Varnish has none: its address is required); the service id is
+# Fastly's service or Cloudflare's zone. pagecache/checks.py refuses an incomplete setup.
+CDN_PURGE = os.environ.get("HOLR_CDN_PURGE", "").strip().lower() or "off"
+CDN_PURGE_URL = os.environ.get("HOLR_CDN_PURGE_URL", "").strip()
+CDN_SERVICE_ID = os.environ.get("HOLR_CDN_SERVICE_ID", "").strip()
+CDN_TOKEN = os.environ.get("HOLR_CDN_TOKEN", "").strip()
+CDN_TIMEOUT = os.environ.get("HOLR_CDN_TIMEOUT", "2").strip()  # seconds; a number, checked at startup
 # What browsers and CDNs are told: browsers revalidate every time (a 304 when unchanged);
-# a CDN may keep a page s-maxage seconds (purge it on publish for zero lag, see README).
+# a CDN may keep a page s-maxage seconds: a minute, or a day when every change purges it.
 PAGE_CACHE_MAX_AGE = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_AGE", "0"))
-PAGE_CACHE_S_MAXAGE = int(os.environ.get("DJANGO_PAGE_CACHE_S_MAXAGE", "60"))
+PAGE_CACHE_S_MAXAGE = int(
+    os.environ.get(
+        "DJANGO_PAGE_CACHE_S_MAXAGE", "86400" if CDN_PURGE in {"fastly", "cloudflare", "varnish"} else "60"
+    )
+)
 PAGE_CACHE_STALE_WHILE_REVALIDATE = int(os.environ.get("DJANGO_PAGE_CACHE_STALE_WHILE_REVALIDATE", "30"))
 # The icons keep their own day-long Cache-Control (articles/icons.py), which the page cache would shorten.
 PAGE_CACHE_EXCLUDED_PATHS = [

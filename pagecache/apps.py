@@ -6,7 +6,8 @@ class PageCacheConfig(AppConfig):
     verbose_name = "Page cache"
 
     def ready(self):
-        from . import dependencies, receivers  # noqa: F401  (every content change retires what it changed)
+        # checks: the CDN purge settings; receivers: every change retires what it changed.
+        from . import checks, dependencies, receivers  # noqa: F401
 
         # Every watched model's instances built while a page renders become its dependency keys.
         dependencies.watch_models()
