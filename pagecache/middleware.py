@@ -28,7 +28,7 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
-from . import dependencies, versions
+from . import cdn, dependencies, versions
 
 HEADER = "X-Page-Cache"
 UNCACHEABLE_DIRECTIVES = ("private", "no-store", "no-cache")
@@ -76,6 +76,9 @@ class PageCacheMiddleware:
             if not self.may_store(request, response):
                 return response
             self.make_public(response, version)
+            if cdn.is_enabled():  # what the CDN may purge it by (only then: the headers can be KBs)
+                for name, value in cdn.header_values(keys).items():
+                    response[name] = value
             entry = self.entry(version, request, response, keys)
             versions.cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
             hot_pages.put(key, entry)

@@ -25,6 +25,11 @@ Time changes content too: a scheduled article goes live at its `published_at` wi
 anyone saving anything. The counter's schedule remembers the next scheduled publication
 after the current step was made; once that time has passed, the first process to notice
 takes a step that retires everything, so no page made before the time is served after it.
+(`manage.py deliver_webhooks` looks every few seconds, so a CDN that keeps every page
+away from the origin still hears of it.)
+
+With a CDN purge configured (cdn.py), every step is sent to the CDN once it commits: its
+keys, or the site key for a step that retires everything.
 """
 
 import functools
@@ -46,11 +51,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from . import dependencies
+from . import cdn, dependencies
 
 VERSION_KEY = "holr:content-number"  # the counter (a new name: the old key held a token)
 CHANGE_KEY = "holr:content-change:%d"  # one step: (changed_at, retired keys or EVERYTHING)
-SCHEDULE_KEY = "holr:content-number-schedule"  # (number, when it was taken, the next scheduled publication after)
+SCHEDULE_KEY = (
+    "holr:content-number-schedule"  # (number, when it was taken, the next scheduled publication after)
+)
 # A step that retires every page. Also what a content app's scope answers when it
 # cannot vouch for less (see register_scope).
 EVERYTHING = None
@@ -259,10 +266,22 @@ def retire(keys=EVERYTHING):
         memo.pop("version", None)
     if store() == "database":
         _step_database(keys)
+    else:
+        _step_cache(keys)
+        if connection.in_atomic_block:
+            transaction.on_commit(lambda: _step_cache(keys))
+    _purge_after_commit(keys)
+
+
+def _purge_after_commit(keys):
+    """Tell the CDN (cdn.py) once the change is committed: the keys, or the site key for everything."""
+    if not cdn.is_enabled():
         return
-    _step_cache(keys)
+    purged = {cdn.SITE_KEY} if keys is EVERYTHING else keys
     if connection.in_atomic_block:
-        transaction.on_commit(lambda: _step_cache(keys))
+        transaction.on_commit(lambda: cdn.purge(purged))
+    else:
+        cdn.purge(purged)
 
 
 def _first_number():
@@ -346,6 +365,7 @@ def _current_from_cache(number, schedule):
         # A scheduled article has come due since this step: every process that sees it
         # first takes a step (a few at once do no harm: each retires everything).
         number, schedule = _step_cache(EVERYTHING, changed_at=next_change_at), None
+        _purge_after_commit(EVERYTHING)
 
 
 # The database (for per-process caches)
@@ -448,4 +468,5 @@ def _current_from_database():
             )
             if won:
                 _log_step(number + 1, next_change_at, EVERYTHING)
+                _purge_after_commit(EVERYTHING)
         number, changed_at, next_change_at, is_schedule_known = _row()

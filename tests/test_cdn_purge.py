@@ -556,3 +556,100 @@ def test_varnish_refuses_a_purge_relayed_by_a_proxy(varnish):
     assert get(port, "/a/")[1] == before
     response, _ = get(port, "/", method="PURGE")
     assert response.status == 400
+
+
+# The page cache and the CDN together
+
+
+def purged(fake_cdn):
+    return {key for request in fake_cdn.requests for key in request["headers"]["surrogate-key"].split(" ")}
+
+
+@pytest.fixture
+def cached_site(settings, provider):
+    settings.PAGE_CACHE = True
+    return provider
+
+
+@pytest.mark.django_db
+def test_a_cached_page_carries_its_dependency_keys_for_the_cdn(client, cached_site):
+    from tests.builders import make_article
+
+    story = make_article(people=["Ada Lovelace"])
+    response = client.get(story.get_absolute_url())
+    keys = set(response["Surrogate-Key"].split(" "))
+    assert {f"article:{story.pk}", cdn.SITE_KEY} <= keys
+    assert set(response["Cache-Tag"].split(",")) == keys
+    assert "max-age=0" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_without_purging_pages_carry_no_key_headers(client, settings):
+    from tests.builders import make_article
+
+    settings.PAGE_CACHE = True
+    response = client.get(make_article().get_absolute_url())
+    assert "Surrogate-Key" not in response
+    assert "Cache-Tag" not in response
+
+
+@pytest.mark.django_db
+def test_an_edit_purges_its_keys_once_committed(cached_site, fake_cdn, django_capture_on_commit_callbacks):
+    from tests.builders import make_article
+
+    story = make_article()
+    fake_cdn.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.dek = "A sharper standfirst."
+        story.save()
+        assert fake_cdn.requests == []  # nothing before the commit
+    assert {f"article:{story.pk}", "articles:edited"} <= purged(fake_cdn)
+    assert cdn.SITE_KEY not in purged(fake_cdn)
+
+
+@pytest.mark.django_db
+def test_publishing_purges_the_site_key(cached_site, fake_cdn, django_capture_on_commit_callbacks):
+    from articles.models import Status
+    from tests.builders import make_article
+
+    draft = make_article(status=Status.DRAFT, published_at=None)
+    fake_cdn.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = Status.PUBLISHED
+        draft.save()
+    assert cdn.SITE_KEY in purged(fake_cdn)
+
+
+@pytest.mark.django_db
+def test_a_draft_save_purges_nothing(cached_site, fake_cdn, django_capture_on_commit_callbacks):
+    from articles.models import Status
+    from tests.builders import make_article
+
+    draft = make_article(status=Status.DRAFT, published_at=None)
+    fake_cdn.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.title = "Still a draft"
+        draft.save()
+    assert fake_cdn.requests == []
+
+
+@pytest.mark.django_db
+def test_a_scheduled_article_coming_due_purges_the_site_even_with_no_reader(
+    cached_site, fake_cdn, monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from pagecache import versions
+    from tests.builders import make_article
+    from webhooks.delivery import deliver_due
+
+    make_article(published_at=timezone.now() + timedelta(minutes=5))
+    versions.current()  # the schedule learns the time
+    fake_cdn.requests.clear()
+    later = timezone.now() + timedelta(minutes=6)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    with django_capture_on_commit_callbacks(execute=True):
+        deliver_due()  # the webhook worker's pass, every few seconds
+    assert cdn.SITE_KEY in purged(fake_cdn)

@@ -27,6 +27,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from pagecache import versions
+
 from .models import Delivery, Status
 
 # Waits after the 1st, 2nd, … failed attempt: a minute, five, half an hour, two hours, twelve.
@@ -141,6 +143,9 @@ def deliver_due(limit=100):
     from .events import announce_due_articles
 
     announce_due_articles()
+    # Reading the content version takes the step a scheduled article coming due needs, and
+    # purges the CDN for it, even when the CDN keeps every reader away from this server.
+    versions.current()
     now = timezone.now()
     sent = []
     due = Delivery.objects.filter(status=Status.PENDING, next_attempt_at__lte=now).select_related("endpoint")
