@@ -164,6 +164,9 @@ PAGE_CACHE_TIMEOUT = int(os.environ.get("DJANGO_PAGE_CACHE_TIMEOUT", "3600"))
 # With a shared cache (Redis), each process also keeps the pages it served last in its own
 # memory, checked against the content version on every hit (pagecache/middleware.py).
 PAGE_CACHE_HOT_PAGES = int(os.environ.get("DJANGO_PAGE_CACHE_HOT_PAGES", "500"))
+# Pieces of pages (teasers) kept in each process, reused while nothing they show changed
+# (pagecache/fragments.py); 0 turns them off.
+PAGE_CACHE_FRAGMENTS = int(os.environ.get("DJANGO_PAGE_CACHE_FRAGMENTS", "5000"))
 # Purging a CDN by key after each change (pagecache/cdn.py, docs/operating.md "A CDN in
 # front of the pages"): "off", "fastly", "cloudflare" or "varnish". The URL defaults to the
 # provider's public API (Varnish has none: its address is required); the service id is

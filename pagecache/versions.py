@@ -165,6 +165,18 @@ def current(*keys):
     return version, values
 
 
+def current_version():
+    """The content version, read once per request: the one the page cache (or an earlier
+    reader in the request) read, or a fresh read outside a request."""
+    memo = _request_memo.get()
+    if memo is not None and memo.get("version") is not None:
+        return memo["version"]
+    version, _ = current()
+    if memo is not None:
+        memo["version"] = version
+    return version
+
+
 def is_fresh(number, keys, version):
     """Whether something stored at step `number`, depending on `keys`, still holds at `version`."""
     if number == version.number:
