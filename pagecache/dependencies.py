@@ -21,6 +21,7 @@ The same keys go to CDNs as `Surrogate-Key` / `Cache-Tag` headers (cdn.py).
 """
 
 import functools
+from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -29,6 +30,10 @@ from django.conf import settings
 from django.db.models.signals import post_init
 
 _recorder = ContextVar("pagecache_dependency_recorder", default=None)
+# A page that shows more objects of one kind than this (a sitemap of 50,000 articles, an
+# A–Z page of 2,000 people) depends on the kind instead: "article:*", retired by a change
+# to any article. Keeps entries, and the CDN's headers, small.
+MAX_KEYS_PER_KIND = 200
 
 
 def key_for(instance):
@@ -58,6 +63,25 @@ def record(*keys):
     recorded = _recorder.get()
     if recorded is not None:
         recorded.update(keys)
+
+
+def compact(keys):
+    """`keys`, with the `<kind>:<id>` keys of any kind past MAX_KEYS_PER_KIND as `<kind>:*`."""
+    per_kind = Counter(kind for kind, _, rest in (key.partition(":") for key in keys) if rest.isdigit())
+    crowded = {kind for kind, count in per_kind.items() if count > MAX_KEYS_PER_KIND}
+    if not crowded:
+        return frozenset(keys)
+    kept = {key for key in keys if not (key.partition(":")[0] in crowded and key.partition(":")[2].isdigit())}
+    return frozenset(kept | {wildcard(kind) for kind in crowded})
+
+
+def wildcard(kind):
+    return f"{kind}:*"
+
+
+def wildcards_of(retired):
+    """The `<kind>:*` keys a set of retired keys reaches."""
+    return {wildcard(kind) for kind, _, rest in (key.partition(":") for key in retired) if rest.isdigit()}
 
 
 def is_recording():

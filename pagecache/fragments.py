@@ -43,7 +43,7 @@ def kept(key, make, depends_on=()):
         value = make()
         dependencies.record(*depends_on)
     with _lock:
-        _pieces[key] = (version.number, frozenset(keys), value)
+        _pieces[key] = (version.number, dependencies.compact(keys), value)
         _pieces.move_to_end(key)
         while len(_pieces) > limit:
             _pieces.popitem(last=False)

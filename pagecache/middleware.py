@@ -71,8 +71,9 @@ class PageCacheMiddleware:
         else:
             # Rendering reuses this read; the number stored is the one read before it began,
             # so a change that commits while it renders retires what it stores.
-            with versions.request_scope(version), dependencies.recording() as keys:
+            with versions.request_scope(version), dependencies.recording() as recorded:
                 response = self.get_response(request)
+            keys = dependencies.compact(recorded)
             if not self.may_store(request, response):
                 return response
             self.make_public(response, version)

@@ -184,7 +184,10 @@ def is_fresh(number, keys, version):
     if not version.number - MAX_STEPS_BEHIND <= number < version.number:
         return False
     retired = retired_since(number, version)
-    return retired is not EVERYTHING and retired.isdisjoint(keys)
+    if retired is EVERYTHING or not retired.isdisjoint(keys):
+        return False
+    # A page that depends on a whole kind ("article:*": too many to list) goes with any of it.
+    return not any(key.endswith(":*") for key in keys) or dependencies.wildcards_of(retired).isdisjoint(keys)
 
 
 def retired_since(number, version):
@@ -227,7 +230,7 @@ def remembered(key, make, timeout=None):
         return value
     with dependencies.recording() as keys:
         value = make()
-    cache().set(key, (version.number, value, frozenset(keys)), timeout=timeout)
+    cache().set(key, (version.number, value, dependencies.compact(keys)), timeout=timeout)
     return value
 
 
@@ -289,7 +292,7 @@ def _purge_after_commit(keys):
     """Tell the CDN (cdn.py) once the change is committed: the keys, or the site key for everything."""
     if not cdn.is_enabled():
         return
-    purged = {cdn.SITE_KEY} if keys is EVERYTHING else keys
+    purged = {cdn.SITE_KEY} if keys is EVERYTHING else keys | dependencies.wildcards_of(keys)
     if connection.in_atomic_block:
         transaction.on_commit(lambda: cdn.purge(purged))
     else:

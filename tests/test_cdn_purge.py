@@ -653,3 +653,14 @@ def test_a_scheduled_article_coming_due_purges_the_site_even_with_no_reader(
     with django_capture_on_commit_callbacks(execute=True):
         deliver_due()  # the webhook worker's pass, every few seconds
     assert cdn.SITE_KEY in purged(fake_cdn)
+
+
+@pytest.mark.django_db
+def test_a_purge_reaches_pages_that_depend_on_the_whole_kind(
+    cached_site, fake_cdn, django_capture_on_commit_callbacks
+):
+    from pagecache import versions
+
+    with django_capture_on_commit_callbacks(execute=True):
+        versions.retire({"article:12"})
+    assert {"article:12", "article:*"} <= purged(fake_cdn)

@@ -337,3 +337,16 @@ def test_a_page_rendered_while_an_edit_commits_is_not_served_after_it(client, pa
     response = client.get(url)
     assert response["X-Page-Cache"] == "miss"
     assert "After the edit" in response.content.decode()
+
+
+def test_a_page_showing_too_many_of_one_kind_depends_on_the_whole_kind(page_cache):
+    many = {f"article:{n}" for n in range(dependencies.MAX_KEYS_PER_KIND + 1)}
+    keys = dependencies.compact(many | {"image:3", "articles:edited"})
+    assert keys == {"article:*", "image:3", "articles:edited"}
+    assert dependencies.compact({"article:1", "article:2"}) == {"article:1", "article:2"}
+
+    stored = versions.current()[0].number
+    versions.retire({"image:9"})
+    assert versions.is_fresh(stored, keys, versions.current()[0])
+    versions.retire({f"article:{10_000}"})
+    assert not versions.is_fresh(stored, keys, versions.current()[0])
