@@ -11,12 +11,13 @@ class ArticlesConfig(AppConfig):
         from pagecache import versions
 
         from . import checks, corrections, redirects  # noqa: F401  (deploy checks; notes; 301s and 410s)
-        from .converters import UnicodeSlugConverter, VocabularyConverter
+        from .converters import IndexLetterConverter, UnicodeSlugConverter, VocabularyConverter
         from .unseen import is_unseen
 
         # Registered here, not in urls.py: other apps' URLconfs (feeds) use them too.
         register_converter(UnicodeSlugConverter, "uslug")
         register_converter(VocabularyConverter, "vocabulary")
+        register_converter(IndexLetterConverter, "letter")
         # Scheduled articles go live without a save: the page cache moves on at their time.
         versions.register_schedule(self.get_model("Article").objects.next_publication_after)
         # Drafts and what hangs off them retire no cached page (issue 12).
