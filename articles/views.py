@@ -191,6 +191,8 @@ class TagIndexView(TagIndexMixin, TemplateView):
                 groups = {}
                 for tag in tags:
                     groups.setdefault(letters.index_letter(tag.name), []).append(tag)
+                if letters.OTHER in groups:  # by the whole name, as on its own page
+                    groups[letters.OTHER].sort(key=lambda tag: (tag.name.lower(), tag.pk))
                 shown = [(letter, groups[letter]) for letter in letters.LETTERS if letter in groups]
                 return super().get_context_data(letters=shown, **kwargs)
         self.letter = next(letter for letter in letters.LETTERS if letter in self.initials)
@@ -217,7 +219,9 @@ class TagLetterView(TagIndexMixin, ListView):
         # Pages are cut where the letter's names fill them (articles/letters.py), and the
         # count is the letter navigation's: no COUNT query of their own.
         paginator = UnevenPaginator(
-            queryset, starts=self.page_starts(self.letter), count=self.initials[self.letter][0]
+            queryset,
+            starts=self.page_starts(self.letter),
+            count=self.initials[self.letter][0],
         )
         try:
             page = paginator.page(self.request.GET.get("page") or 1)

@@ -225,3 +225,10 @@ def test_the_longest_names_still_fit_a_page_in_100_kb(client):
             assert len(response.content) <= PAGE_LIMIT, (letter, number)
             seen += names_on(response)
         assert len(seen) == 300
+
+
+def test_the_other_page_sorts_by_the_whole_name(client):
+    make_article(people=["2000s", "1989 protests", "#MeToo", "Xi Jinping"])
+    expected = ["#MeToo", "1989 protests", "2000s"]
+    assert names_on(client.get(letter_url("#"))) == expected
+    assert names_on(client.get("/people/")) == ["Xi Jinping", *expected]
