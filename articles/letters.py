@@ -4,8 +4,10 @@ A name files under its first character with accents folded (Émile → E, Łód�
 Øresund → O); a name that starts with a digit, a sign or a letter of another script
 (习近平, Αθήνα) files under "#", the "Other" page. Folding is Python's (Unicode NFKD),
 not the database's, which cannot fold portably: the database groups the names by their
-first character (a few hundred groups at most), Python folds each character once, and a
-letter's page asks for the names whose first character is one of its characters.
+first character, Python folds each character once, and a letter's page asks for the
+names whose first character is one of its characters (at most a few dozen: E, e, É, é,
+È…). The "Other" page asks for those whose first character is none of the Latin ones,
+since names in other scripts can start with thousands of different characters.
 """
 
 import unicodedata
@@ -41,14 +43,19 @@ def index_letter(name):
     return first if "A" <= first <= "Z" else OTHER
 
 
-def published_tags(vocabulary, letter=None, characters=()):
+def published_tags(vocabulary, letter=None, initials=None):
     """The vocabulary's tags that published articles carry, each with `article_count`, in index order.
 
-    Given a letter and its first characters (from letter_initials()), only the names under it.
+    Given a letter and the vocabulary's letter_initials(), only the names under that letter.
     """
     tags = vocabulary.model.objects.filter(tagged_articles__content_object__in=Article.objects.published())
-    if letter is not None:
-        tags = tags.alias(initial=Substr("name", 1, 1)).filter(initial__in=characters)
+    if letter == OTHER:
+        latin = [
+            character for key, (_, characters) in initials.items() if key != OTHER for character in characters
+        ]
+        tags = tags.alias(initial=Substr("name", 1, 1)).exclude(initial__in=latin)
+    elif letter is not None:
+        tags = tags.alias(initial=Substr("name", 1, 1)).filter(initial__in=initials[letter][1])
     return tags.annotate(article_count=Count("tagged_articles")).order_by(
         *(OTHER_ORDER if letter == OTHER else NAME_ORDER)
     )
@@ -65,7 +72,7 @@ def letter_initials(vocabulary):
     """{letter: (names, [first characters])} for the letters with names, kept under the content version.
 
     One query groups the names by first character; the letter navigation shows the
-    counts, and a letter's page filters on its characters.
+    counts, and a letter's page filters on the characters (published_tags()).
     """
 
     def make():
@@ -86,7 +93,7 @@ def letter_initials(vocabulary):
     return versions.remembered(f"holr:index-letters:{vocabulary.key}", make)
 
 
-def page_starts(vocabulary, letter, characters):
+def page_starts(vocabulary, letter, initials):
     """Where each of a letter's pages starts: [0, 200, 400…], or earlier when long names fill a page.
 
     One query reads the letter's names and slugs in index order, kept under the content
@@ -96,7 +103,7 @@ def page_starts(vocabulary, letter, characters):
     def make():
         starts, names, size = [0], 0, 0
         size_of = entry_bytes(vocabulary)
-        rows = published_tags(vocabulary, letter, characters).values_list("name", "slug")
+        rows = published_tags(vocabulary, letter, initials).values_list("name", "slug")
         for position, (name, slug) in enumerate(rows.iterator(chunk_size=2000)):
             entry = size_of(name, slug)
             if names == NAMES_PER_PAGE or size + entry > NAMES_BYTES:

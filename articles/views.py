@@ -169,10 +169,10 @@ class TagIndexMixin:
         return super().get_context_data(**{**context, **kwargs})
 
     def names_under(self, letter):
-        return letters.published_tags(self.vocabulary, letter, self.initials[letter][1])
+        return letters.published_tags(self.vocabulary, letter, self.initials)
 
     def page_starts(self, letter):
-        return letters.page_starts(self.vocabulary, letter, self.initials[letter][1])
+        return letters.page_starts(self.vocabulary, letter, self.initials)
 
 
 class TagIndexView(TagIndexMixin, TemplateView):

@@ -71,7 +71,7 @@ def find_pages():
         letter = max(letters, key=lambda letter: letters[letter][0])
         url = reverse("articles:tag-letter", kwargs={"vocabulary": "people", "letter": letter})
         pages.append((f"people A–Z, {letter} ({letters[letter][0]} names)", url))
-        last_page = len(page_starts(VOCABULARIES["people"], letter, letters[letter][1]))
+        last_page = len(page_starts(VOCABULARIES["people"], letter, letters))
         if last_page > 1:
             pages.append((f"people A–Z, {letter} page {last_page}", f"{url}?page={last_page}"))
     if tag:

@@ -232,3 +232,13 @@ def test_the_other_page_sorts_by_the_whole_name(client):
     expected = ["#MeToo", "1989 protests", "2000s"]
     assert names_on(client.get(letter_url("#"))) == expected
     assert names_on(client.get("/people/")) == ["Xi Jinping", *expected]
+
+
+def test_names_starting_with_thousands_of_different_characters_all_reach_the_other_page(client):
+    """Other scripts start names with thousands of characters; every such name is on the Other page."""
+    names = [chr(0x4E00 + n) + "先生" for n in range(1500)]
+    bulk_people([*names, "Émile Zola"])
+    seen = []
+    for number in range(1, client.get(letter_url("#")).context["paginator"].num_pages + 1):
+        seen += names_on(client.get(letter_url("#", page=number)))
+    assert sorted(seen) == sorted(names)
