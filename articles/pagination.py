@@ -100,3 +100,23 @@ class ArticlePaginator(Paginator):
         )
         boundary = boundaries.get(bottom)
         return boundary if boundary is not None and boundary[0] is not None else None
+
+
+class UnevenPaginator(Paginator):
+    """A Paginator whose pages start at given rows: an A–Z letter's pages are cut by size, not count.
+
+    `starts` is the position of each page's first row (the first is 0); `count` is the
+    number of rows, known beforehand, so there is no COUNT query.
+    """
+
+    def __init__(self, object_list, *, starts, count, **kwargs):
+        super().__init__(object_list, max(1, count), **kwargs)
+        self.starts = starts or [0]
+        self.count = count  # count and num_pages are cached properties: these are their values
+        self.num_pages = len(self.starts)
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = self.starts[number - 1]
+        top = self.starts[number] if number < self.num_pages else self.count
+        return self._get_page(self.object_list[bottom:top], number, self)

@@ -1,10 +1,9 @@
 import hashlib
-import unicodedata
 
-from django.db.models import Count
-from django.db.models.functions import Lower
+from django.core.paginator import InvalidPage
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -13,13 +12,17 @@ from django.views.generic import DetailView, ListView, TemplateView
 from pagecache import versions
 from richtext.rendering import attach_body_images, body_images, image_ids, render_body
 
+from . import letters
 from .discovery import often_with
 from .models import Article, Author, Section
-from .pagination import ArticlePaginator
+from .pagination import ArticlePaginator, UnevenPaginator
 from .redirects import article_moved_or_gone, tag_moved
 
 ARTICLES_PER_PAGE = 20
 RELATED_ARTICLES = 4
+# Up to this many names in all, /people/ lists them all as it did before the letter pages
+# (issue 12), if they fit in a letter page's size (articles/letters.py).
+INDEX_ON_ONE_PAGE = 200
 
 
 class ArticleListView(ListView):
@@ -132,39 +135,108 @@ class TagView(SubjectArticleListView):
             return moved
 
 
-INDEX_LETTERS = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]
-
-
-def index_letter(name):
-    """The A–Z heading a name files under; accents fold (Ö → O), other scripts go under "#"."""
-    first = unicodedata.normalize("NFKD", name[:1])[:1].upper()
-    return first if "A" <= first <= "Z" else "#"
-
-
-class TagIndexView(TemplateView):
-    """A–Z index of one vocabulary, with the number of published articles per tag."""
+class TagIndexMixin:
+    """The A–Z letter navigation of one vocabulary: every letter, with its number of names."""
 
     template_name = "articles/tag_index.html"
+    letter = None  # the letter whose names the page shows, if one is chosen
+    is_letter_page = False  # the letter's own page, rather than /people/ showing its first names
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.vocabulary = self.kwargs["vocabulary"]
+        self.initials = letters.letter_initials(self.vocabulary)
 
     def get_context_data(self, **kwargs):
-        vocabulary = self.kwargs["vocabulary"]
-        tags = (
-            vocabulary.model.objects.filter(tagged_articles__content_object__in=Article.objects.published())
-            .annotate(article_count=Count("tagged_articles"))
-            .order_by(Lower("name"), "pk")
+        jumps = [
+            {
+                "letter": letter,
+                "names": self.initials.get(letter, (0,))[0],
+                "url": letter in self.initials
+                and reverse("articles:tag-letter", kwargs={"vocabulary": self.vocabulary, "letter": letter}),
+                "is_current": self.is_letter_page and letter == self.letter,
+            }
+            for letter in letters.LETTERS
+        ]
+        # TemplateView passes the URL's arguments too; `vocabulary` is the same object.
+        context = {
+            "vocabulary": self.vocabulary,
+            "jumps": jumps,
+            "letter": self.letter,
+            "is_letter_page": self.is_letter_page,
+            "OTHER": letters.OTHER,
+        }
+        return super().get_context_data(**{**context, **kwargs})
+
+    def names_under(self, letter):
+        return letters.published_tags(self.vocabulary, letter, self.initials)
+
+    def page_starts(self, letter):
+        return letters.page_starts(self.vocabulary, letter, self.initials)
+
+
+class TagIndexView(TagIndexMixin, TemplateView):
+    """/people/: the letter navigation, then every name if there are few, or the first letter's first page.
+
+    The old one-page index's address: links, sitemaps and the masthead still point here.
+    """
+
+    def get_context_data(self, **kwargs):
+        total = sum(names for names, _ in self.initials.values())
+        if total <= INDEX_ON_ONE_PAGE:
+            tags = list(letters.published_tags(self.vocabulary))
+            size_of = letters.entry_bytes(self.vocabulary)
+            if sum(size_of(tag.name, tag.slug) for tag in tags) <= letters.NAMES_BYTES:
+                # Few enough to show at once, grouped by letter as the letter pages file them.
+                groups = {}
+                for tag in tags:
+                    groups.setdefault(letters.index_letter(tag.name), []).append(tag)
+                if letters.OTHER in groups:  # by the whole name, as on its own page
+                    groups[letters.OTHER].sort(key=lambda tag: (tag.name.lower(), tag.pk))
+                shown = [(letter, groups[letter]) for letter in letters.LETTERS if letter in groups]
+                return super().get_context_data(letters=shown, **kwargs)
+        self.letter = next(letter for letter in letters.LETTERS if letter in self.initials)
+        starts = self.page_starts(self.letter)
+        first_page = self.names_under(self.letter)[: starts[1] if len(starts) > 1 else None]
+        return super().get_context_data(
+            letters=[(self.letter, first_page)], more_under=len(starts) > 1, **kwargs
         )
-        # Grouped in Python: the database sorts "Ángela" after "Antony", which would
-        # otherwise start a second "A" group (and a second id="letter-A").
-        groups = {}
-        for tag in tags:
-            groups.setdefault(index_letter(tag.name), []).append(tag)
-        letters = list(groups.items())
-        # "#" sorts wherever its names fell; readers expect it last.
-        letters.sort(key=lambda item: (item[0] == "#", item[0]))
-        # The letter jumps show the whole alphabet; only letters with names link.
-        present = {letter for letter, _ in letters}
-        jumps = [(letter, letter in present) for letter in INDEX_LETTERS]
-        return super().get_context_data(letters=letters, jumps=jumps, **kwargs)
+
+
+class TagLetterView(TagIndexMixin, ListView):
+    """/people/a-z/e/: the names under one letter, up to 200 a page (a bad ?page= is a 404)."""
+
+    context_object_name = "tags"
+    is_letter_page = True
+
+    def get_queryset(self):
+        self.letter = self.kwargs["letter"]
+        if self.letter not in self.initials:
+            raise Http404(f"No {self.vocabulary} under {self.letter}.")
+        return self.names_under(self.letter)
+
+    def paginate_queryset(self, queryset, page_size):
+        # Pages are cut where the letter's names fill them (articles/letters.py), and the
+        # count is the letter navigation's: no COUNT query of their own.
+        paginator = UnevenPaginator(
+            queryset,
+            starts=self.page_starts(self.letter),
+            count=self.initials[self.letter][0],
+        )
+        try:
+            page = paginator.page(self.request.GET.get("page") or 1)
+        except InvalidPage as error:
+            raise Http404(str(error)) from error
+        return paginator, page, page.object_list, paginator.num_pages > 1
+
+    def get_paginate_by(self, queryset):
+        return letters.NAMES_PER_PAGE
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["letters"] = [(self.letter, context["tags"])]
+        context["noindex"] = context["page_obj"].number > 1
+        return context
 
 
 class ArticleDetailView(DetailView):

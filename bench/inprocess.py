@@ -30,8 +30,11 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from articles.letters import letter_initials, page_starts
 from articles.models import Article, Person
+from articles.vocabularies import VOCABULARIES
 
 DEEP_PAGE = 200
 DEEPEST_PAGE = 1000  # the deep-pagination target: a 30,000-article tag's page 1,000
@@ -62,6 +65,15 @@ def find_pages():
     if article:
         pages.append(("api: article", f"/api/v1/articles/{quote(article.slug)}/"))
     pages.append(("people A–Z", "/people/"))
+    # The letter with the most names, and its last page (issue 12: a page per letter).
+    letters = letter_initials(VOCABULARIES["people"])
+    if letters:
+        letter = max(letters, key=lambda letter: letters[letter][0])
+        url = reverse("articles:tag-letter", kwargs={"vocabulary": "people", "letter": letter})
+        pages.append((f"people A–Z, {letter} ({letters[letter][0]} names)", url))
+        last_page = len(page_starts(VOCABULARIES["people"], letter, letters))
+        if last_page > 1:
+            pages.append((f"people A–Z, {letter} page {last_page}", f"{url}?page={last_page}"))
     if tag:
         pages.append((f"search “{tag.name}”", f"/search/?q={quote(tag.name)}"))
     pages.append(("feed", "/feed/"))

@@ -20,6 +20,7 @@ from django.utils.functional import cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 from django.views.decorators.http import require_safe
 
+from articles.letters import LETTERS, letter_initials
 from articles.links import absolute_url
 from articles.models import Article, Author, Section
 from articles.vocabularies import VOCABULARIES
@@ -112,10 +113,19 @@ class AuthorSitemap(SiteSitemap):
 
 
 class PageSitemap(SiteSitemap):
-    """The home page and the three A–Z indexes."""
+    """The home page, the three A–Z indexes and each of their letters with names (first pages only)."""
 
     def items(self):
-        return [("articles:home", {}), *(("articles:tag-index", {"vocabulary": key}) for key in VOCABULARIES)]
+        items = [("articles:home", {})]
+        for key, vocabulary in VOCABULARIES.items():
+            items.append(("articles:tag-index", {"vocabulary": key}))
+            with_names = letter_initials(vocabulary)
+            items += [
+                ("articles:tag-letter", {"vocabulary": key, "letter": letter})
+                for letter in LETTERS
+                if letter in with_names
+            ]
+        return items
 
     def location(self, item):
         name, kwargs = item

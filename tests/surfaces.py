@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 from django.urls import reverse
 
+from articles.letters import LETTERS, index_letter
 from articles.models import Article, Author, Section
 from articles.vocabularies import VOCABULARIES
 from pages.models import Page
@@ -45,6 +46,16 @@ def _pages(search_terms):
     surfaces = [Surface(reverse("articles:home"))]
     surfaces += [Surface(f"{reverse('articles:home')}?page={n}") for n in range(2, pages + 1)]
     surfaces += [Surface(reverse("articles:tag-index", args=[key])) for key in VOCABULARIES]
+    # Every letter's page: one whose names are all on unpublished work must not exist.
+    for key, vocabulary in VOCABULARIES.items():
+        tags = vocabulary.model.objects.filter(
+            tagged_articles__content_object__in=Article.objects.published()
+        )
+        visible = {index_letter(name) for name in tags.values_list("name", flat=True)}
+        surfaces += [
+            Surface(reverse("articles:tag-letter", args=[key, letter]), is_public=letter in visible)
+            for letter in LETTERS
+        ]
     surfaces += [Surface(subject.get_absolute_url(), is_public=visible) for subject, visible in _subjects()]
     for article in Article.objects.all():
         surfaces.append(Surface(article.get_absolute_url(), is_public=article.is_published()))

@@ -125,6 +125,7 @@ def test_every_public_page_type_has_no_nu_checker_errors(client, magazine, tmp_p
         "articles:home",
         "articles:detail",
         "articles:tag-index",
+        "articles:tag-letter",
         "articles:tag",
         "articles:section",
         "articles:author",

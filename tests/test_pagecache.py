@@ -333,6 +333,23 @@ def test_tagging_an_article_updates_the_tag_pages(client, page_cache):
     assert "Now about Xi" in fresh(client, "/people/xi-jinping/").content.decode()
 
 
+def test_the_page_cache_serves_a_letter_page_until_a_name_joins_it(client, page_cache):
+    article = make_article(people=["Vladimir Putin"])
+    assert "Vladimir Putin" in cached(client, "/people/a-z/v/").content.decode()
+    cached(client, "/people/")
+
+    article.people.add("Volodymyr Zelensky")
+
+    for url in ("/people/a-z/v/", "/people/"):
+        content = fresh(client, url).content.decode()
+        assert "Vladimir Putin" in content and "Volodymyr Zelensky" in content, url
+    assert (
+        '/people/a-z/v/">V <span class="letter-jumps__count">2<'
+        in cached(client, "/people/").content.decode()
+    )
+    assert "Volodymyr Zelensky" in cached(client, "/people/a-z/v/").content.decode()
+
+
 def test_section_edit_updates_masthead_and_section_page(client, page_cache):
     section = make_section(name="World", slug="world")
     article = make_article(section=section)

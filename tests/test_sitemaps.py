@@ -73,6 +73,10 @@ def test_sitemap_index_lists_articles_tags_sections_and_authors_with_lastmod(cli
     for path in (
         "/",
         "/people/",
+        "/people/a-z/v/",
+        "/people/a-z/other/",
+        "/places/a-z/m/",
+        "/events/a-z/s/",
         "/articles/putin-hosts-xi/",
         "/people/vladimir-putin/",
         "/people/%E4%B9%A0%E8%BF%91%E5%B9%B3/",
@@ -99,6 +103,11 @@ def test_sitemaps_hold_only_published_articles_and_subjects_with_them(client, pu
         if any(word in loc for word in ("draft", "review", "scheduled", "secret-source", "ghost"))
     ]
     assert f"{SITE}/articles/putin-hosts-xi/" in pages
+    # A letter with only unpublished names has no page, so no entry either.
+    assert [loc for loc in pages if "/people/a-z/" in loc] == [
+        f"{SITE}/people/a-z/v/",
+        f"{SITE}/people/a-z/other/",
+    ]
 
 
 def test_article_sitemap_is_paginated_at_fifty_thousand(client, published, monkeypatch):

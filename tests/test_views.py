@@ -318,7 +318,7 @@ def test_tag_index_groups_names_a_to_z_with_counts(client):
         ("#", [("习近平", 1)]),
     ]
     content = response.content.decode()
-    assert '<a href="#letter-V">V</a>' in content
+    assert '<a href="/people/a-z/v/">V <span class="letter-jumps__count">1<' in content
     assert '<h2 id="letter-V">V</h2>' in content
 
 
@@ -471,8 +471,10 @@ def test_home_and_index_queries_are_fixed(client):
     # page of articles + authors (the count is cached)
     assert queries_for(client, "/") == 2
     assert queries_for(client, "/?page=2") == 2
-    # tags with counts
+    # tags with counts (the letters' counts are kept until content changes)
     assert queries_for(client, "/people/") == 1
+    # a letter's page of tags (its pages' starts are kept too)
+    assert queries_for(client, "/people/a-z/p/") == 1
 
 
 def test_author_page_shows_the_authors_photo_in_the_same_queries(client):

@@ -76,6 +76,8 @@ PAGES = {
     "article": "/articles/putin-hosts-xi/",
     "magazine page": "/about/",
     "people index": "/people/",
+    "people under one letter": "/people/a-z/v/",
+    "people under other characters": "/people/a-z/other/",
     "places index": "/places/",
     "events index": "/events/",
     "tag page": "/people/vladimir-putin/",
