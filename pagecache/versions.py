@@ -61,6 +61,8 @@ SCHEDULE_KEY = (
 # A step that retires every page. Also what a content app's scope answers when it
 # cannot vouch for less (see register_scope).
 EVERYTHING = None
+# The version while the cache cannot count (Redis down): nothing stored matches it.
+UNKNOWN = -1
 # A page more steps behind than this is made again rather than checked against the log.
 MAX_STEPS_BEHIND = 500
 # Settings that show in pages: a change to one retires every cached page.
@@ -179,6 +181,8 @@ def current_version():
 
 def is_fresh(number, keys, version):
     """Whether something stored at step `number`, depending on `keys`, still holds at `version`."""
+    if version.number == UNKNOWN:
+        return False
     if number == version.number:
         return True
     if not version.number - MAX_STEPS_BEHIND <= number < version.number:
@@ -346,11 +350,16 @@ def scope_of(sender, **kwargs):
 
 
 def _step_cache(keys, changed_at=None):
+    """Take a step: its number, or None when the cache cannot count (Redis is down; the
+    fault-tolerant cache, resilience/cache.py, empties itself when it comes back)."""
     try:
         number = cache().incr(VERSION_KEY)
     except ValueError:  # no counter yet, or the cache was flushed
         cache().add(VERSION_KEY, _first_number(), timeout=None)
-        number = cache().incr(VERSION_KEY)
+        try:
+            number = cache().incr(VERSION_KEY)
+        except ValueError:
+            return None
     # The step's record may be read a moment before it is written: a missing step reads
     # as "retired everything", which is safe.
     cache().set(
@@ -360,27 +369,36 @@ def _step_cache(keys, changed_at=None):
 
 
 def _current_from_cache(number, schedule):
+    now = timezone.now()
     if number is None:
         # First request, or the cache was flushed: start a counter. `add` lets one
         # process win, and everyone uses the winner's.
         cache().add(VERSION_KEY, _first_number(), timeout=None)
-        number = _step_cache(EVERYTHING)
-    now = timezone.now()
-    while True:
-        if schedule is None or schedule[0] != number:
-            step = cache().get(CHANGE_KEY % number)
-            if step is None:  # when this step was taken is lost: take a new one
-                number, schedule = _step_cache(EVERYTHING), None
-                continue
-            schedule = (number, step[0], _next_scheduled_after(step[0]))
-            cache().set(SCHEDULE_KEY, schedule, timeout=None)
-        _, changed_at, next_change_at = schedule
+        schedule = _take_step(EVERYTHING, now)
+    elif schedule is None or schedule[0] != number:
+        step = cache().get(CHANGE_KEY % number)
+        # When this step was taken may be lost (evicted): then take a new one.
+        schedule = _schedule(number, step[0]) if step is not None else _take_step(EVERYTHING, now)
+    while schedule is not None:
+        number, changed_at, next_change_at = schedule
         if next_change_at is None or next_change_at > now:
             return ContentVersion(number, changed_at)
         # A scheduled article has come due since this step: every process that sees it
         # first takes a step (a few at once do no harm: each retires everything).
-        number, schedule = _step_cache(EVERYTHING, changed_at=next_change_at), None
+        schedule = _take_step(EVERYTHING, next_change_at)
         _purge_after_commit(EVERYTHING)
+    return ContentVersion(UNKNOWN, now)  # the cache cannot count: nothing stored is served
+
+
+def _take_step(keys, changed_at):
+    number = _step_cache(keys, changed_at)
+    return None if number is None else _schedule(number, changed_at)
+
+
+def _schedule(number, changed_at):
+    schedule = (number, changed_at, _next_scheduled_after(changed_at))
+    cache().set(SCHEDULE_KEY, schedule, timeout=None)
+    return schedule
 
 
 # The database (for per-process caches)
