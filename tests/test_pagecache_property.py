@@ -356,7 +356,7 @@ class NeverStale:
                 self.seen_by_readers(expected),
                 f"{url} ({served.get('X-Page-Cache')}) after {done}",
             )
-            if url.endswith("sitemap.xml"):
+            if "sitemap" in url:  # the index, and each sitemap it lists
                 queue += [match["path"] for match in LOC.finditer(expected.content.decode())]
 
     @staticmethod
