@@ -6,6 +6,8 @@ fixed number of queries: the articles, their authors, their three tag vocabulari
 the subject for a subject's feed.
 """
 
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import default_storage
@@ -27,6 +29,11 @@ FEED_ITEMS = 20
 CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 MEDIA_NS = "http://search.yahoo.com/mrss/"
+# When a feed with no articles says it was updated (RSS lastBuildDate, Atom <updated>).
+# Django says "now", so no two renders of an empty feed were alike and a cached one never
+# equalled a fresh one (tests/test_pagecache_property.py); with no article to date it by,
+# it says the same time on every render.
+EMPTY_FEED_UPDATED = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _absolute_href(tag, attribute, value):
@@ -71,7 +78,14 @@ def _media_content(handler, image):
     handler.endElement("media:content")
 
 
-class ArticleRssFeed(Rss201rev2Feed):
+class EmptyFeedDateMixin:
+    """An empty feed's update time is EMPTY_FEED_UPDATED, not the moment it is rendered."""
+
+    def latest_post_date(self):
+        return super().latest_post_date() if self.items else EMPTY_FEED_UPDATED
+
+
+class ArticleRssFeed(EmptyFeedDateMixin, Rss201rev2Feed):
     """RSS 2.0 with the full body (content:encoded), every author (dc:creator) and media:content."""
 
     def rss_attributes(self):
@@ -92,7 +106,7 @@ class ArticleRssFeed(Rss201rev2Feed):
         _media_content(handler, item["image"])
 
 
-class ArticleAtomFeed(Atom1Feed):
+class ArticleAtomFeed(EmptyFeedDateMixin, Atom1Feed):
     """Atom with the full body as <content>, one <author> per byline name and media:content."""
 
     def root_attributes(self):

@@ -201,6 +201,18 @@ def test_empty_section_has_an_empty_feed(client):
     assert feed.entries == []
 
 
+@pytest.mark.parametrize("name", ["section-feed", "section-feed-atom"])
+def test_an_empty_feed_says_the_same_update_time_every_time(client, name):
+    """Not "now" (Django's default), which made every render differ and a cached copy look stale."""
+    make_section(slug="culture")
+    url = reverse(f"syndication:{name}", kwargs={"slug": "culture"})
+
+    first, feed = parse(client, url)
+
+    assert client.get(url).content == first.content
+    assert feed.feed.updated_parsed[:3] == (1970, 1, 1)
+
+
 def count_queries(client, url):
     client.get(url)
     with CaptureQueriesContext(connection) as context:
