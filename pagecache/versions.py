@@ -305,8 +305,9 @@ def _purge_after_commit(keys):
 
 def _first_number():
     # A counter that starts anew (a flushed cache, a new database) starts far from any
-    # number an old stored page could carry.
-    return secrets.randbelow(2**40) * 2**16
+    # number an old stored page could carry; below 10^13, so that Redis's Lua (doubles)
+    # counts it exactly.
+    return secrets.randbelow(2**27) * 2**16
 
 
 # What goes live by itself at a time (scheduled articles): each app with such content
@@ -352,19 +353,25 @@ def scope_of(sender, **kwargs):
 def _step_cache(keys, changed_at=None):
     """Take a step: its number, or None when the cache cannot count (Redis is down; the
     fault-tolerant cache, resilience/cache.py, empties itself when it comes back)."""
-    try:
-        number = cache().incr(VERSION_KEY)
-    except ValueError:  # no counter yet, or the cache was flushed
-        cache().add(VERSION_KEY, _first_number(), timeout=None)
+    record = (changed_at or timezone.now(), keys)
+    for attempt in range(2):
         try:
-            number = cache().incr(VERSION_KEY)
-        except ValueError:
-            return None
-    # The step's record may be read a moment before it is written: a missing step reads
-    # as "retired everything", which is safe.
-    cache().set(
-        CHANGE_KEY % number, (changed_at or timezone.now(), keys), timeout=settings.PAGE_CACHE_TIMEOUT
-    )
+            return _incr_and_record(record)
+        except ValueError:  # no counter yet, or the cache was flushed (or is down)
+            if attempt == 0:
+                cache().add(VERSION_KEY, _first_number(), timeout=None)
+    return None
+
+
+def _incr_and_record(record):
+    if hasattr(cache(), "incr_and_set"):
+        # Redis (resilience/cache.py): one script, so no reader sees the number before its record.
+        return cache().incr_and_set(
+            VERSION_KEY, CHANGE_KEY.removesuffix("%d"), record, settings.PAGE_CACHE_TIMEOUT
+        )
+    # A cache in this process: nobody else reads it between the two calls that matters to.
+    number = cache().incr(VERSION_KEY)
+    cache().set(CHANGE_KEY % number, record, timeout=settings.PAGE_CACHE_TIMEOUT)
     return number
 
 

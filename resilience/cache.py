@@ -88,6 +88,43 @@ class FaultTolerantRedisCache(RedisCache):
         self._lost_writes = False
         logger.warning("Redis cache cleared on reconnection: invalidations were lost while it was down.")
 
+    # INCR a counter and SET the record of the new number in one step, so that nobody can
+    # read the number before its record (pagecache/versions.py's steps). Nil when the
+    # counter does not exist yet.
+    INCR_AND_SET = """
+    if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+    local number = redis.call('INCR', KEYS[1])
+    redis.call('SET', ARGV[1] .. string.format('%d', number), ARGV[2], 'PX', ARGV[3])
+    return number
+    """
+
+    def _incr_and_set(self, counter, record_prefix, record, timeout):
+        made_counter = self.make_and_validate_key(counter)
+        made_prefix = self.make_and_validate_key(record_prefix)
+        if self.make_and_validate_key(f"{record_prefix}0") != f"{made_prefix}0":
+            raise ValueError("a KEY_FUNCTION that does not append keys cannot name the record")
+        client = self._cache.get_client(made_counter, write=True)
+        script = self.__dict__.get("_incr_and_set_script")
+        if script is None:
+            script = self.__dict__["_incr_and_set_script"] = client.register_script(self.INCR_AND_SET)
+        milliseconds = int(self.get_backend_timeout(timeout) * 1000)
+        number = script(
+            keys=[made_counter],
+            args=[made_prefix, self._cache._serializer.dumps(record), milliseconds],
+            client=client,
+        )
+        if number is None:
+            raise ValueError(f"Key '{counter}' not found.")
+        return int(number)
+
+    def incr_and_set(self, counter, record_prefix, record, timeout):
+        """The counter's next number, its record stored under `record_prefix` + the number."""
+        return self._tolerant_incr_and_set(counter, record_prefix, record, timeout)
+
+    _tolerant_incr_and_set = tolerant(lambda counter, *a: miss_for_incr(counter), is_write=True)(
+        _incr_and_set
+    )
+
     add = tolerant(lambda *a, **k: False, is_write=True)(RedisCache.add)
     get = tolerant(lambda key, default=None, version=None: default, is_write=False)(RedisCache.get)
     set = tolerant(lambda *a, **k: None, is_write=True)(RedisCache.set)

@@ -2,6 +2,7 @@
 edit that moves nothing retires the pages that show what it changed, the rest retires
 everything."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -350,3 +351,21 @@ def test_a_page_showing_too_many_of_one_kind_depends_on_the_whole_kind(page_cach
     assert versions.is_fresh(stored, keys, versions.current()[0])
     versions.retire({f"article:{10_000}"})
     assert not versions.is_fresh(stored, keys, versions.current()[0])
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="set REDIS_URL to test against Redis (.ci/run does)"
+)
+def test_with_redis_a_step_and_its_record_appear_together(settings):
+    """The counter moves and the step's record is written in one script: a reader never
+    sees a number whose record is missing (which would read as "retired everything")."""
+    settings.CONTENT_VERSION_STORE = "cache"
+    cache = versions.cache()
+    assert hasattr(cache, "incr_and_set")
+    cache.delete(versions.VERSION_KEY)
+    first = versions._step_cache(frozenset({"article:1"}))
+    second = versions._step_cache(versions.EVERYTHING)
+    assert second == first + 1
+    assert cache.get(versions.CHANGE_KEY % first)[1] == {"article:1"}
+    assert cache.get(versions.CHANGE_KEY % second)[1] is versions.EVERYTHING
+    assert cache.get(versions.VERSION_KEY) == second
