@@ -232,6 +232,10 @@ class Article(models.Model):
         self.word_count = len(strip_tags(self.body).split())
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.published_at is not None and self.published_at.microsecond:
+            # To the second, as the admin's date and time fields show and send it back:
+            # otherwise the first edit of a story published "now" would move its time.
+            self.published_at = self.published_at.replace(microsecond=0)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body", "word_count", "slug", "published_at"}
         super().save(*args, **kwargs)

@@ -46,10 +46,11 @@ def test_is_published_agrees_with_the_queryset():
 
 
 def test_publishing_without_a_time_publishes_now():
-    """Saving as published with no publication time stamps the current time."""
-    before = timezone.now()
+    """Saving as published with no publication time stamps the current time, to the second."""
+    before = timezone.now().replace(microsecond=0)
     article = make_article(status=Status.PUBLISHED, published_at=None)
     assert before <= article.published_at <= timezone.now()
+    assert article.published_at.microsecond == 0
 
 
 def test_draft_keeps_an_empty_publication_time():

@@ -369,3 +369,13 @@ def test_with_redis_a_step_and_its_record_appear_together(settings):
     assert cache.get(versions.CHANGE_KEY % first)[1] == {"article:1"}
     assert cache.get(versions.CHANGE_KEY % second)[1] is versions.EVERYTHING
     assert cache.get(versions.VERSION_KEY) == second
+
+
+def test_a_story_published_now_keeps_its_time_through_an_admin_edit(page_cache):
+    """The admin's fields send the time back to the second; a time with microseconds
+    would move on the first edit and retire everything."""
+    story = make_article(published_at=None)
+    assert story.published_at.microsecond == 0
+    story.published_at = story.published_at.replace(microsecond=123456)
+    story.save()
+    assert Article.objects.get(pk=story.pk).published_at.microsecond == 0
