@@ -5,9 +5,10 @@
 #   make lint         ruff check and ruff format --check (CI runs it first)
 #   make format       rewrite the tree as ruff format wants it
 #   make bench        the benchmark table (bench/run.py; ARGS=--quick for a 30-second run)
+#   make bench-editing  readers' hit ratio and req/s while editors save (bench/editing.py; PostgreSQL + Redis)
 #   make messages     refresh locale/*/LC_MESSAGES/django.po from the code and compile the .mo (needs gettext)
 #   make screenshots  regenerate docs/home.png, docs/article.png, docs/article-mobile.png, docs/article-figures.png
-#   make loadtest     64 readers for 60 s against gunicorn while an editor saves every second (needs wrk)
+#   make loadtest     64 readers against gunicorn, quiet, then while 3 editors draft, edit and publish (needs wrk)
 #   make clean        remove caches and collected static files (keeps .venv and db.sqlite3)
 #
 # Pass extra pytest arguments with PYTEST_ARGS, e.g. `make test PYTEST_ARGS="-m browser -x"`.
@@ -19,7 +20,7 @@ RUNTIME_STAMP := $(VENV)/.installed-requirements
 DEV_STAMP := $(VENV)/.installed-requirements-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test lint format messages screenshots chromium nginx varnish vnu wrk clean bench loadtest
+.PHONY: run test lint format messages screenshots chromium nginx varnish vnu wrk clean bench bench-editing loadtest
 
 run: $(RUNTIME_STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate
@@ -132,3 +133,9 @@ clean:
 ARGS ?=
 bench: $(DEV_STAMP) wrk
 	$(PY) bench/run.py $(ARGS)
+
+# The editing scenario (bench/editing.py, issue 12): phases of readers while editors work,
+# on the PostgreSQL and Redis that DATABASE_URL and REDIS_URL name; an empty database is
+# filled with `populate` first. Options with ARGS, e.g. `make bench-editing ARGS="--phase 30"`.
+bench-editing: $(DEV_STAMP) wrk
+	$(PY) bench/editing.py $(ARGS)
