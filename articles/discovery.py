@@ -6,6 +6,7 @@ from django.db.models import Count, Value
 from django.urls import reverse
 
 from .models import Article
+from .querysets import published_taggings
 from .vocabularies import VOCABULARIES
 
 OFTEN_WITH = 8
@@ -34,7 +35,9 @@ def often_with(tag, limit=OFTEN_WITH):
     Counted over the tag's OFTEN_WITH_ARTICLES newest articles (by id, read backwards off
     the (tag, article) index); most shared first, then by name; never `tag` itself.
     """
-    newest = tag.tagged_articles.model.objects.filter(tag=tag).order_by("-content_object_id")
+    newest = published_taggings(tag.tagged_articles.model.objects.filter(tag=tag)).order_by(
+        "-content_object_id"
+    )
     articles = (
         Article.objects.published()
         .filter(pk__in=newest.values("content_object_id")[:OFTEN_WITH_ARTICLES])

@@ -21,6 +21,17 @@ def may_read_unpublished(user):
     return user.is_staff and user.has_perm("articles.view_article")
 
 
+def published_taggings(taggings):
+    """Taggings of articles readers can see: a draft tagged, which retires no cached page
+    (articles/cache_scope.py), must not take a place among a tag's newest taggings, or
+    related stories and "often with" would change under the page cache."""
+    from .models import Status
+
+    return taggings.filter(
+        content_object__status=Status.PUBLISHED, content_object__published_at__lte=timezone.now()
+    )
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, and not scheduled for later."""
@@ -84,7 +95,9 @@ class ArticleQuerySet(models.QuerySet):
             )
             score += weight * Coalesce(Subquery(shared), 0)
             for tag_id in tag_ids:
-                newest = through.objects.filter(tag_id=tag_id).order_by("-content_object_id")
+                newest = published_taggings(through.objects.filter(tag_id=tag_id)).order_by(
+                    "-content_object_id"
+                )
                 shares_a_tag |= Q(pk__in=newest.values("content_object_id")[:RELATED_CANDIDATES_PER_TAG])
         nearby = self
         if article.published_at is not None:

@@ -379,3 +379,17 @@ def test_a_story_published_now_keeps_its_time_through_an_admin_edit(page_cache):
     story.published_at = story.published_at.replace(microsecond=123456)
     story.save()
     assert Article.objects.get(pk=story.pk).published_at.microsecond == 0
+
+
+def test_a_draft_tagged_takes_no_place_among_a_tags_newest_taggings(client, page_cache, monkeypatch):
+    """Related stories and "often with" read each tag's newest taggings; a draft's
+    tagging retires nothing, so it must not push a published story out of them."""
+    monkeypatch.setattr("articles.querysets.RELATED_CANDIDATES_PER_TAG", 1)
+    story = make_article(title="The story", people=["Ada"])
+    neighbour = make_article(title="Its neighbour", people=["Ada"])
+    assert "Its neighbour" in client.get(story.get_absolute_url()).content.decode()
+    make_article(title="A draft", status=Status.DRAFT, published_at=None, people=["Ada"])
+    response = client.get(story.get_absolute_url())
+    assert response["X-Page-Cache"] == "hit"
+    settings_free = client.get(story.get_absolute_url() + "?fresh")
+    assert neighbour.title in settings_free.content.decode()
