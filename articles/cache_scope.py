@@ -26,8 +26,16 @@ lead image or caption. Pages that show the article built it, so they recorded it
 `updated_at` (search, sitemaps, feeds, API lists) record `articles:edited`. Its search
 entry, re-indexed right after, retires `articles:edited` only.
 
-Everything, for the rest: publishing, unpublishing, scheduling, a new slug, time or
-section, retagging, new authors, corrections, a deleted visible article.
+The listings too, for a change to what is listed: publishing, unpublishing, a new time
+or section, retagging, new authors, corrections. Every page and remembered value depends
+on `articles:listed` unless it spares it (dependencies.register_default): an article
+page lists nothing but its related stories, which depend instead on `tagged:<tag>:<id>`
+for each of its tags, so such a change retires `article:<id>`, `articles:edited`,
+`articles:listed` and `tagged:…` for each of the article's tags (and each tag added or
+removed): the listings, and the article pages that share a tag with it, not the rest.
+
+Everything, for the rest: a new slug (its old address starts to redirect), a deleted
+visible article (its address starts to answer 410), tags cleared at once.
 
 The previous state of an article is the one redirects.py reads in pre_save; deletes read
 theirs in pre_delete below.
@@ -41,21 +49,41 @@ from django.utils import timezone
 from pagecache.dependencies import key_for
 from pagecache.versions import EVERYTHING
 
-from .models import Article, PreviewLink, Status, VocabularyTag
+from .models import (
+    Article,
+    ArticleAuthor,
+    ArticleNote,
+    PreviewLink,
+    Status,
+    TaggedEvent,
+    TaggedPerson,
+    TaggedPlace,
+    VocabularyTag,
+)
+
+TAGGINGS = (TaggedPerson, TaggedPlace, TaggedEvent)
 
 NOTHING = frozenset()
 # Recorded by pages whose membership or order depends on articles' text or `updated_at`.
 EDITED = "articles:edited"
+# Every page and remembered value depends on it unless it spares it: which articles are
+# listed, and in what order.
+LISTED = "articles:listed"
 # Apps whose rows hanging off a visible article retire only EDITED (search) or nothing.
 EDITED_ONLY_APPS = ("search",)
 UNSEEN_APPS = ("revisions",)
+
+
+def tagged_key(tag_model, tag_id):
+    """What a page showing the related stories of an article with this tag depends on."""
+    return f"tagged:{tag_model._meta.model_name}:{tag_id}"
 
 
 def change_scope(sender, instance=None, signal=None, raw=False, **kwargs):
     if raw or instance is None:
         return EVERYTHING
     if signal is m2m_changed:
-        return NOTHING if relation_is_unseen(instance, kwargs["model"], kwargs.get("pk_set")) else EVERYTHING
+        return relation_scope(instance, kwargs["model"], kwargs.get("pk_set"), kwargs.get("action"))
     if sender is Article:
         if signal is post_save:
             return article_save_scope(instance)
@@ -74,7 +102,28 @@ def change_scope(sender, instance=None, signal=None, raw=False, **kwargs):
             return NOTHING
         if instance._meta.app_label in EDITED_ONLY_APPS:
             return frozenset({EDITED})
+        if isinstance(instance, TAGGINGS):
+            tag = instance._meta.get_field("tag").related_model
+            return listing_change(article_id, {tagged_key(tag, instance.tag_id)})
+        if isinstance(instance, ArticleAuthor | ArticleNote):
+            return listing_change(article_id)
     return EVERYTHING
+
+
+def listing_change(article_id, tag_keys=None):
+    """What a change to what is listed retires (see the module's docstring)."""
+    if tag_keys is None:
+        tag_keys = tag_keys_of(article_id)
+    return frozenset({f"article:{article_id}", EDITED, LISTED, *tag_keys})
+
+
+def tag_keys_of(article_id):
+    keys = set()
+    for through in TAGGINGS:
+        tag = through._meta.get_field("tag").related_model
+        ids = through.objects.filter(content_object_id=article_id).values_list("tag_id", flat=True)
+        keys.update(tagged_key(tag, tag_id) for tag_id in ids)
+    return keys
 
 
 def article_save_scope(article):
@@ -85,14 +134,25 @@ def article_save_scope(article):
         if scheduled_after is None or (scheduled_before is not None and scheduled_after >= scheduled_before):
             return NOTHING
         return EVERYTHING
+    if previous is not None and previous["slug"] != article.slug:
+        return EVERYTHING  # the old address starts to redirect
     if (
         previous is not None
         and visible(before)
         and article.is_published()
-        and (previous["slug"], previous["published_at"], previous["section_id"])
-        == (article.slug, article.published_at, article.section_id)
+        and (previous["published_at"], previous["section_id"]) == (article.published_at, article.section_id)
     ):
         return frozenset({key_for(article), EDITED})
+    return listing_change(article.pk)
+
+
+def relation_scope(instance, model, pk_set, action):
+    if relation_is_unseen(instance, model, pk_set):
+        return NOTHING
+    if isinstance(instance, Article) and issubclass(model, VocabularyTag) and pk_set:
+        return listing_change(
+            instance.pk, {tagged_key(model, pk) for pk in pk_set} | tag_keys_of(instance.pk)
+        )
     return EVERYTHING
 
 

@@ -8,7 +8,7 @@ shared (Redis) or per-process (local memory).
 
 from dataclasses import dataclass
 
-from pagecache import versions
+from pagecache import dependencies, versions
 
 from .models import Section
 
@@ -30,10 +30,12 @@ class NavSection:
 
 def nav_sections():
     """The sections in masthead order, as (name, slug, URL) rows; one query per content change."""
-    return versions.remembered(
-        CACHE_KEY,
-        lambda: [
+
+    def make():
+        dependencies.lists_nothing()  # the sections, whatever is listed in them
+        return [
             NavSection(name=section.name, slug=section.slug, url=section.get_absolute_url())
             for section in Section.objects.only("name", "slug")
-        ],
-    )
+        ]
+
+    return versions.remembered(CACHE_KEY, make)

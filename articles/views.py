@@ -9,14 +9,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from pagecache import versions
+from pagecache import dependencies, versions
 from richtext.rendering import attach_body_images, body_images, image_ids, render_body
 
 from . import letters
+from .cache_scope import tagged_key
 from .discovery import often_with
 from .models import Article, Author, Section
 from .pagination import ArticlePaginator, UnevenPaginator
 from .redirects import article_moved_or_gone, tag_moved
+from .vocabularies import VOCABULARIES
 
 ARTICLES_PER_PAGE = 20
 RELATED_ARTICLES = 4
@@ -268,6 +270,8 @@ class ArticleDetailView(DetailView):
             return response
 
     def get_context_data(self, **kwargs):
+        # An article page lists nothing but its related stories, which say what they depend on.
+        dependencies.lists_nothing()
         remember_body_images(self.object)
         return super().get_context_data(related_articles=related_articles(self.object), **kwargs)
 
@@ -282,6 +286,7 @@ def remember_body_images(article):
         return
 
     def make():
+        dependencies.lists_nothing()  # figures show images, not listings
         return body_images(article), str(render_body(article))
 
     key = "holr:body:" + hashlib.sha1(article.body.encode()).hexdigest()
@@ -292,15 +297,25 @@ def remember_body_images(article):
 def related_articles(article):
     """The related stories under `article`: one query, then kept until content changes.
 
-    The teasers show no byline, so there are no authors to fetch. The list is kept under
-    the content version (pagecache/versions.py): any change readers could see, a
-    scheduled article coming due included, makes it again.
+    The teasers show no byline, so there are no authors to fetch. The list is kept with
+    what it depends on (pagecache/versions.py): the stories it shows, and which stories
+    carry each of the article's tags (`tagged:…`, retired when a story with one of them
+    is published, unpublished or retagged), not every listing.
     """
-    return versions.remembered(
-        f"holr:related:{article.pk}",
-        lambda: list(
+
+    def make():
+        dependencies.lists_nothing()
+        dependencies.record(
+            *(
+                tagged_key(vocabulary.model, tag.pk)
+                for vocabulary in VOCABULARIES.values()
+                for tag in getattr(article, vocabulary.key).all()
+            )
+        )
+        return list(
             Article.objects.published()
             .related_to(article)
             .select_related("section", "lead_image")[:RELATED_ARTICLES]
-        ),
-    )
+        )
+
+    return versions.remembered(f"holr:related:{article.pk}", make)

@@ -40,29 +40,60 @@ def key_for(instance):
     return f"{instance._meta.model_name}:{instance.pk}"
 
 
+# Keys every page and remembered value depends on unless it spares them: a content app's
+# "which articles are listed" key (articles/cache_scope.py), so that a view nobody told
+# the page cache about is retired by any change to what is listed. A page that lists
+# nothing (an article page) spares it, and says what else it depends on instead.
+_defaults = set()
+
+
+def register_default(key):
+    _defaults.add(key)
+
+
+class _Recording:
+    __slots__ = ("keys", "spared")
+
+    def __init__(self, keys):
+        self.keys, self.spared = keys, set()
+
+
 @contextmanager
-def recording():
+def recording(defaults=False):
     """Collect the keys recorded inside the block into the yielded set.
 
-    Nested blocks (a remembered value made while a page renders) pass what they recorded
-    on to the enclosing one when they end.
+    With `defaults`, the registered default keys too, unless the block spares them. Nested
+    blocks (a remembered value made while a page renders) pass what they recorded on to
+    the enclosing one when they end.
     """
     outer = _recorder.get()
     keys = set()
-    token = _recorder.set(keys)
+    current = _Recording(keys)
+    token = _recorder.set(current)
     try:
         yield keys
     finally:
         _recorder.reset(token)
+        # Spared: the defaults this block would have had, never keys a nested value brought.
+        if defaults:
+            keys.update(_defaults - current.spared)
         if outer is not None:
-            outer.update(keys)
+            outer.keys.update(keys)
 
 
 def record(*keys):
     """Note that what is being rendered depends on `keys` (no-op outside `recording()`)."""
-    recorded = _recorder.get()
-    if recorded is not None:
-        recorded.update(keys)
+    current = _recorder.get()
+    if current is not None:
+        current.keys.update(keys)
+
+
+def lists_nothing():
+    """What is being rendered lists nothing: it does not depend on the default keys (see
+    register_default), only on what it records."""
+    current = _recorder.get()
+    if current is not None:
+        current.spared.update(_defaults)
 
 
 def compact(keys):
@@ -89,9 +120,9 @@ def is_recording():
 
 
 def _instance_built(sender, instance, **kwargs):
-    recorded = _recorder.get()
-    if recorded is not None and instance.pk is not None:
-        recorded.add(key_for(instance))
+    current = _recorder.get()
+    if current is not None and instance.pk is not None:
+        current.keys.add(key_for(instance))
 
 
 def watch_models():

@@ -71,7 +71,7 @@ class PageCacheMiddleware:
         else:
             # Rendering reuses this read; the number stored is the one read before it began,
             # so a change that commits while it renders retires what it stores.
-            with versions.request_scope(version), dependencies.recording() as recorded:
+            with versions.request_scope(version), dependencies.recording(defaults=True) as recorded:
                 response = self.get_response(request)
             keys = dependencies.compact(recorded)
             if not self.may_store(request, response):

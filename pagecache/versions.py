@@ -232,7 +232,7 @@ def remembered(key, make, timeout=None):
             cache().set(key, (version.number, value, keys), timeout=timeout)
         dependencies.record(*keys)
         return value
-    with dependencies.recording() as keys:
+    with dependencies.recording(defaults=True) as keys:
         value = make()
     cache().set(key, (version.number, value, dependencies.compact(keys)), timeout=timeout)
     return value

@@ -7,7 +7,7 @@ any process shows in every footer on the next request, at one query per content 
 
 from dataclasses import dataclass
 
-from pagecache import versions
+from pagecache import dependencies, versions
 
 from .models import Page
 
@@ -21,10 +21,11 @@ class FooterPage:
 
 
 def footer_pages():
-    return versions.remembered(
-        CACHE_KEY,
-        lambda: [
+    def make():
+        dependencies.lists_nothing()  # pages, not articles
+        return [
             FooterPage(page.title, page.get_absolute_url())
             for page in Page.objects.in_footer().only("title", "slug")
-        ],
-    )
+        ]
+
+    return versions.remembered(CACHE_KEY, make)

@@ -1,6 +1,7 @@
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
+from pagecache import dependencies
 from richtext.rendering import render_body
 
 from .models import Page
@@ -28,4 +29,5 @@ class PageView(DetailView):
         return response
 
     def get_context_data(self, **kwargs):
+        dependencies.lists_nothing()  # a page shows itself (and its figures), no article listing
         return super().get_context_data(body=render_body(self.object), **kwargs)

@@ -230,17 +230,58 @@ def test_an_edit_to_a_published_story_retires_the_pages_that_show_it_and_no_othe
     assert "New headline" in client.get("/").content.decode()
 
 
-def test_moving_a_story_to_another_section_or_time_retires_everything(client, page_cache):
-    story = make_article(section=make_section())
-    others = [make_article().get_absolute_url(), "/people/"]
-    for change in ("section", "time"):
-        warm(client, others)
-        if change == "section":
-            story.section = make_section(name="Another desk")
-        else:
-            story.published_at -= timedelta(days=1)
+@pytest.mark.parametrize("change", ["publish", "unpublish", "section", "time", "retag", "byline"])
+def test_a_change_to_what_is_listed_retires_the_listings_and_the_stories_sharing_a_tag(
+    client, page_cache, change
+):
+    story = make_article(
+        title="Moving story",
+        section=make_section(),
+        people=["Ada"],
+        status=Status.DRAFT if change == "publish" else Status.PUBLISHED,
+        published_at=None if change == "publish" else timezone.now() - timedelta(days=3),
+    )
+    sharing = make_article(title="Shares Ada", people=["Ada"])
+    apart = make_article(title="Shares nothing", people=["Grace"])
+    desk, writer = make_section(name="Another desk"), make_author()  # new ones retire everything
+    listings = ["/", "/people/", "/people/grace/", "/feed/", "/sitemap.xml", "/search/?q=story"]
+    warm(client, [sharing.get_absolute_url(), apart.get_absolute_url(), *listings])
+
+    if change == "publish":
+        story.status = Status.PUBLISHED
         story.save()
-        assert cache_states(client, others) == dict.fromkeys(others, "miss"), change
+    elif change == "unpublish":
+        story.status = Status.DRAFT
+        story.save()
+    elif change == "section":
+        story.section = desk
+        story.save()
+    elif change == "time":
+        story.published_at -= timedelta(days=1)
+        story.save()
+    elif change == "retag":
+        story.people.add("Alan")
+    else:
+        ArticleAuthor.objects.create(article=story, author=writer, position=0)
+
+    assert cache_states(client, listings) == dict.fromkeys(listings, "miss")
+    assert client.get(sharing.get_absolute_url())["X-Page-Cache"] == "miss"
+    assert client.get(apart.get_absolute_url())["X-Page-Cache"] == "hit"
+    shown = change != "unpublish"
+    assert ("Moving story" in client.get("/").content.decode()) is shown
+    assert ("Moving story" in client.get(sharing.get_absolute_url()).content.decode()) is shown
+
+
+def test_a_new_slug_or_a_deleted_story_still_retires_everything(client, page_cache):
+    story, other = make_article(people=["Ada"]), make_article(people=["Grace"])
+    for change in ("slug", "delete"):
+        warm(client, [other.get_absolute_url()])
+        if change == "slug":
+            story.slug = "a-new-address"
+            story.save()
+        else:
+            story.delete()
+        assert client.get(other.get_absolute_url())["X-Page-Cache"] == "miss", change
 
 
 def test_an_image_credit_change_retires_only_the_pages_that_show_the_image(client, page_cache):
