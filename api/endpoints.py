@@ -332,8 +332,9 @@ def search(
     if not query:  # only punctuation or spaces: nothing to look for, as on the search page
         return {"results": [], "next": None, "next_cursor": None}
     offset = cursors.decode_offset(cursor) if cursor else 0
-    articles = search_articles(Article.objects.published(), query.terms).articles.for_listing()
-    items, links = page(request, articles[offset:], limit, lambda _: cursors.encode(offset + limit))
+    results = search_articles(Article.objects.published().for_listing(), query.terms)
+    ids, links = page(request, results.ids[offset:], limit, lambda _: cursors.encode(offset + limit))
+    items = results.page(ids)
     addresses = Addresses()
     results = []
     for article in representations.attach_tags(items):

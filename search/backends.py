@@ -2,12 +2,12 @@
 
 `search()` is what views call. It takes a queryset of articles (always
 `Article.objects.published()`, so a scheduled article shows up at its time and nothing
-unpublished ever does) and parsed terms, and ranks the newest CANDIDATES matches: the
-engine finds them newest first (on PostgreSQL by walking the publication-time index and
-testing each article's vector, or from the GIN index when matches are few), and only
-those are ranked, so a name carried by 40,000 articles costs what one carried by 500
-does (docs/performance.md). Each result is annotated with `search_rank` (higher is
-better) and a `search_snippet` whose highlights are MARK_START/MARK_END.
+unpublished ever does) and parsed terms, finds the newest CANDIDATES matches and ranks
+only those (higher `search_rank` is better): on PostgreSQL the database walks the
+publication-time index and tests each article's vector until it has them, or reads the
+GIN index when matches are few, so a name carried by 40,000 articles costs what one
+carried by 500 does (docs/performance.md, docs/readers.md). A page of results then
+reads just its rows, each with a `search_snippet` whose highlights are MARK_START/MARK_END.
 """
 
 from contextlib import contextmanager, nullcontext
@@ -30,39 +30,41 @@ SNIPPET_WORDS = 30
 # 30-word fragment reaches back).
 SNIPPET_WINDOW = 1200
 SNIPPET_LEAD = 240
-# How many matches are ranked, the newest first: 25 pages of 20. More than this and
-# the page says "more than 500" (search/views.py) and the API's pages end here.
+# How many matches are ranked, the newest first: 25 pages of 20. With more, the page
+# says "more than 500" (templates/search/search.html) and the API's pages end here.
 CANDIDATES = 500
-RESULT_ORDER = ("-search_rank", "-published_at", "-id")
 
 
 @dataclass(frozen=True)
 class Results:
-    articles: QuerySet  # the ranked candidates, best first, with search_rank and search_snippet
-    count: int  # how many were ranked: every match, or CANDIDATES when there are more
-    has_more: bool  # more articles matched than were ranked
+    articles: QuerySet  # what was searched, e.g. Article.objects.published().for_listing()
+    terms: tuple
+    ids: list  # the ranked matches, best first, newest first among equals
+    has_more: bool  # more articles matched than the CANDIDATES ranked
+
+    def page(self, ids):
+        """The articles of `ids` (a slice of self.ids), in that order, each with its search_snippet."""
+        rows = get_backend().with_snippets(self.articles.filter(pk__in=ids), self.terms)
+        by_pk = {article.pk: article for article in rows}
+        return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def search(articles, terms):
-    """Results for `terms`: the newest CANDIDATES matches among `articles`, best first.
+    """Results for `terms` among `articles`: the newest CANDIDATES matches, best first.
 
-    Two queries: the matches' ids, newest first (one more than asked, to know whether
-    there are more), then the page, which ranks and snips only those.
+    One query finds them newest first with their rank (one more than asked, to know
+    whether there are more), and Python orders them; `Results.page()` then reads one page.
     """
     candidates = CANDIDATES
-    backend = get_backend()
     with serially():
-        newest = list(
-            backend.matching(articles, terms)
+        rows = list(
+            get_backend()
+            .ranked(articles, terms)
             .order_by("-published_at", "-id")
-            .values_list("pk", flat=True)[: candidates + 1]
+            .values_list("search_rank", "published_at", "pk")[: candidates + 1]
         )
-    ranked = backend.ranked(articles.filter(pk__in=newest[:candidates]), terms)
-    return Results(
-        articles=ranked.order_by(*RESULT_ORDER),
-        count=min(len(newest), candidates),
-        has_more=len(newest) > candidates,
-    )
+    ranked = sorted(rows[:candidates], reverse=True)  # best first, then newest, then the higher id
+    return Results(articles, tuple(terms), [pk for _, _, pk in ranked], has_more=len(rows) > candidates)
 
 
 class PostgresSearch:
@@ -98,17 +100,18 @@ class PostgresSearch:
         text = " ".join(f'"{term}"' for term in terms)
         return SearchQuery(text, search_type="websearch", config=self.config)
 
-    def matching(self, articles, terms):
-        return articles.filter(search_entry__document=self.query(terms))
-
     def ranked(self, articles, terms):
+        """The matching articles with their search_rank."""
         query = self.query(terms)
-        # PostgreSQL computes the headline after ORDER BY … LIMIT, for the shown rows only.
+        return articles.filter(search_entry__document=query).annotate(
+            search_rank=SearchRank(F("search_entry__document"), query)
+        )
+
+    def with_snippets(self, articles, terms):
         return articles.annotate(
-            search_rank=SearchRank(F("search_entry__document"), query),
             search_snippet=SearchHeadline(
                 self.snippet_text(terms),
-                query,
+                self.query(terms),
                 config=self.config,
                 start_sel=MARK_START,
                 stop_sel=MARK_END,
@@ -146,27 +149,30 @@ class SQLiteSearch:
         # Every term is a quoted FTS5 string, so operators (NEAR, AND, *, ^, :) are words.
         return " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
 
-    def matching(self, articles, terms):
-        # The IN subquery runs the full-text query once and lets SQLite start from its matches.
-        return articles.filter(
-            pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [self.match(terms)])
+    def matches(self, articles, terms):
+        match = self.match(terms)
+        return (
+            # The IN subquery runs the full-text query once and lets SQLite start from its
+            # matches; the join gives bm25() and snippet() their row of search_fts.
+            articles.filter(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [match]))
+            .filter(search_entry__fts__isnull=False)
+            .filter(RawSQL('"search_fts" MATCH %s', [match], output_field=BooleanField()))
         )
 
     def ranked(self, articles, terms):
-        match = self.match(terms)
-        return (
-            # The join gives bm25() and snippet() their row of search_fts.
-            articles.filter(search_entry__fts__isnull=False)
-            .filter(RawSQL('"search_fts" MATCH %s', [match], output_field=BooleanField()))
-            .annotate(
-                # bm25 is lower for better matches; negate it so both backends sort descending.
-                search_rank=RawSQL('-bm25("search_fts", 10.0, 5.0, 5.0, 1.0)', [], output_field=FloatField()),
-                search_snippet=RawSQL(
-                    "snippet(\"search_fts\", 3, %s, %s, ' … ', %s)",
-                    [MARK_START, MARK_END, SNIPPET_WORDS],
-                    output_field=TextField(),
-                ),
-            )
+        """The matching articles with their search_rank."""
+        return self.matches(articles, terms).annotate(
+            # bm25 is lower for better matches; negate it so both backends sort descending.
+            search_rank=RawSQL('-bm25("search_fts", 10.0, 5.0, 5.0, 1.0)', [], output_field=FloatField()),
+        )
+
+    def with_snippets(self, articles, terms):
+        return self.matches(articles, terms).annotate(
+            search_snippet=RawSQL(
+                "snippet(\"search_fts\", 3, %s, %s, ' … ', %s)",
+                [MARK_START, MARK_END, SNIPPET_WORDS],
+                output_field=TextField(),
+            ),
         )
 
 

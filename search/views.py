@@ -1,5 +1,3 @@
-from django.core.paginator import Paginator
-from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.views.generic import ListView
@@ -19,20 +17,12 @@ def highlighted(snippet):
     return mark_safe(html)
 
 
-class ResultsPaginator(Paginator):
-    """Pages of search results, whose number the search already knows (no COUNT query)."""
-
-    def __init__(self, object_list, per_page, *, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.known_count = count
-
-    @cached_property
-    def count(self):
-        return self.known_count
-
-
 class SearchView(ListView):
-    """/search/?q=: the newest 500 matching published articles by relevance, newest first among equals, 20 a page."""
+    """/search/?q=: the newest 500 matching published articles by relevance, newest first among equals, 20 a page.
+
+    The pages are pages of the ranked ids (so no COUNT query); only a page's 20 articles
+    are read, with their snippets.
+    """
 
     template_name = "search/search.html"
     context_object_name = "articles"
@@ -45,13 +35,15 @@ class SearchView(ListView):
 
     def get_queryset(self):
         if not self.query:
-            return Article.objects.none()
-        self.results = search(Article.objects.published(), self.query.terms)
-        return self.results.articles.for_listing()
+            return []
+        self.results = search(Article.objects.published().for_listing(), self.query.terms)
+        return self.results.ids
 
-    def get_paginator(self, queryset, per_page, **kwargs):
-        count = self.results.count if self.results else 0
-        return ResultsPaginator(queryset, per_page, count=count, **kwargs)
+    def paginate_queryset(self, ids, page_size):
+        paginator, page, ids, is_paginated = super().paginate_queryset(ids, page_size)
+        if self.results:
+            page.object_list = self.results.page(list(ids))
+        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(

@@ -1,6 +1,7 @@
 """Search: relevance, snippets, pagination, safety of odd input, and an index that follows every edit."""
 
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -365,7 +366,7 @@ def test_search_queries_are_fixed_whatever_the_results(client):
             authors=[make_author(), make_author()],
             people=[f"Person {n}"],
         )
-    # the newest matches' ids + page of results + their authors + matching tags
+    # the newest matches, ranked + the page's articles and snippets + their authors + matching tags
     one, response = queries_for(client, "iceberg")
     assert len(response.context["articles"]) == 1
     many, response = queries_for(client, "fjord")
@@ -440,3 +441,19 @@ def test_an_article_found_by_its_tags_alone_shows_the_opening_of_its_body(client
     make_article(title="Summit", body="<p>Leaders met on Tuesday.</p>", people=["Angela Merkel"])
     content = search(client, "Merkel").content.decode()
     assert '<p class="search-result__snippet">Leaders met on Tuesday.</p>' in content
+
+
+def test_snippets_are_made_for_the_shown_page_only(client):
+    """The query that makes snippets reads the page's 20 articles, not every match."""
+    for n in range(25):
+        make_article(title=f"Fjord {n}", body="<p>The fjord froze.</p>")
+    with CaptureQueriesContext(connection) as context:
+        response = search(client, "fjord")
+    shown = {article.pk for article in response.context["articles"]}
+    snippet_queries = [
+        q["sql"] for q in context.captured_queries if "ts_headline" in q["sql"] or "snippet(" in q["sql"]
+    ]
+    assert len(snippet_queries) == 1
+    (ids,) = re.findall(r'\."?id"? IN \(([\d, ]+)\)', snippet_queries[0])
+    assert len(shown) == 20
+    assert {int(pk) for pk in ids.split(",")} == shown
