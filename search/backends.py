@@ -11,6 +11,7 @@ reads just its rows, each with a `search_snippet` whose highlights are MARK_STAR
 """
 
 from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
@@ -34,6 +35,8 @@ SNIPPET_LEAD = 240
 # says "more than 500" (templates/search/search.html) and the API's pages end here.
 CANDIDATES = 500
 
+_serial = ContextVar("search_serial", default=False)
+
 
 @dataclass(frozen=True)
 class Results:
@@ -52,19 +55,23 @@ class Results:
 def search(articles, terms):
     """Results for `terms` among `articles`: the newest CANDIDATES matches, best first.
 
-    One query finds them newest first with their rank (one more than asked, to know
-    whether there are more), and Python orders them; `Results.page()` then reads one page.
+    One query: its inner part finds them newest first (one more than asked, to know
+    whether there are more), the outer part ranks just those, and Python orders them.
+    `Results.page()` then reads one page.
     """
     candidates = CANDIDATES
+    backend = get_backend()
+    newest = backend.matching(articles, terms).order_by("-published_at", "-id").values("pk")[: candidates + 1]
     with serially():
         rows = list(
-            get_backend()
-            .ranked(articles, terms)
-            .order_by("-published_at", "-id")
-            .values_list("search_rank", "published_at", "pk")[: candidates + 1]
+            backend.ranked(articles.filter(pk__in=newest), terms).values_list(
+                "published_at", "pk", "search_rank"
+            )
         )
-    ranked = sorted(rows[:candidates], reverse=True)  # best first, then newest, then the higher id
-    return Results(articles, tuple(terms), [pk for _, _, pk in ranked], has_more=len(rows) > candidates)
+    rows.sort(reverse=True)  # newest first
+    has_more = len(rows) > candidates
+    ranked = sorted(rows[:candidates], key=lambda row: (row[2], row[0], row[1]), reverse=True)
+    return Results(articles, tuple(terms), [pk for _, pk, _ in ranked], has_more=has_more)
 
 
 class PostgresSearch:
@@ -89,10 +96,17 @@ class PostgresSearch:
         workers, whose start-up alone took 30-80 ms on a busy 2-core machine; it does the
         same for the scan of 20,000 tag names behind the suggestions (docs/performance.md).
         """
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        if _serial.get():  # already inside such a block: the setting holds to its end
             yield
+            return
+        token = _serial.set(True)
+        try:
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                yield
+        finally:
+            _serial.reset(token)
 
     def query(self, terms):
         # websearch syntax reads a quoted phrase as a phrase and never raises on input;
@@ -100,12 +114,12 @@ class PostgresSearch:
         text = " ".join(f'"{term}"' for term in terms)
         return SearchQuery(text, search_type="websearch", config=self.config)
 
+    def matching(self, articles, terms):
+        return articles.filter(search_entry__document=self.query(terms))
+
     def ranked(self, articles, terms):
-        """The matching articles with their search_rank."""
-        query = self.query(terms)
-        return articles.filter(search_entry__document=query).annotate(
-            search_rank=SearchRank(F("search_entry__document"), query)
-        )
+        """These articles (matches) with their search_rank."""
+        return articles.annotate(search_rank=SearchRank(F("search_entry__document"), self.query(terms)))
 
     def with_snippets(self, articles, terms):
         return articles.annotate(
@@ -149,18 +163,20 @@ class SQLiteSearch:
         # Every term is a quoted FTS5 string, so operators (NEAR, AND, *, ^, :) are words.
         return " ".join('"{}"'.format(term.replace('"', '""')) for term in terms)
 
+    def matching(self, articles, terms):
+        # The IN subquery runs the full-text query once and lets SQLite start from its matches.
+        return articles.filter(
+            pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [self.match(terms)])
+        )
+
     def matches(self, articles, terms):
-        match = self.match(terms)
-        return (
-            # The IN subquery runs the full-text query once and lets SQLite start from its
-            # matches; the join gives bm25() and snippet() their row of search_fts.
-            articles.filter(pk__in=RawSQL("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [match]))
-            .filter(search_entry__fts__isnull=False)
-            .filter(RawSQL('"search_fts" MATCH %s', [match], output_field=BooleanField()))
+        # The join gives bm25() and snippet() their row of search_fts, which MATCH needs.
+        return articles.filter(search_entry__fts__isnull=False).filter(
+            RawSQL('"search_fts" MATCH %s', [self.match(terms)], output_field=BooleanField())
         )
 
     def ranked(self, articles, terms):
-        """The matching articles with their search_rank."""
+        """These articles (matches) with their search_rank."""
         return self.matches(articles, terms).annotate(
             # bm25 is lower for better matches; negate it so both backends sort descending.
             search_rank=RawSQL('-bm25("search_fts", 10.0, 5.0, 5.0, 1.0)', [], output_field=FloatField()),

@@ -4,7 +4,7 @@ from django.views.generic import ListView
 
 from articles.models import Article
 
-from .backends import search
+from .backends import search, serially
 from .query import MARK_END, MARK_START, parse
 from .suggestions import matching_tags
 
@@ -35,8 +35,11 @@ class SearchView(ListView):
 
     def get_queryset(self):
         if not self.query:
+            self.tag_suggestions = []
             return []
-        self.results = search(Article.objects.published().for_listing(), self.query.terms)
+        with serially():  # one transaction for both, so one SET LOCAL
+            self.results = search(Article.objects.published().for_listing(), self.query.terms)
+            self.tag_suggestions = matching_tags(self.query.text)
         return self.results.ids
 
     def paginate_queryset(self, ids, page_size):
@@ -49,7 +52,7 @@ class SearchView(ListView):
         context = super().get_context_data(
             query=self.query,
             has_more_results=bool(self.results and self.results.has_more),
-            tag_suggestions=matching_tags(self.query.text) if self.query else [],
+            tag_suggestions=self.tag_suggestions,
             noindex=True,
             **kwargs,
         )

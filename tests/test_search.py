@@ -457,3 +457,19 @@ def test_snippets_are_made_for_the_shown_page_only(client):
     (ids,) = re.findall(r'\."?id"? IN \(([\d, ]+)\)', snippet_queries[0])
     assert len(shown) == 20
     assert {int(pk) for pk in ids.split(",")} == shown
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's parallel workers")
+def test_searches_and_suggestions_run_without_parallel_workers_in_one_transaction(client):
+    """The planner misjudges a name's matches and would start workers that cost more than the walk."""
+    make_article(title="Putin and Xi", people=["Vladimir Putin"])
+    client.get(reverse("search:search"), {"q": "putin"})
+    with CaptureQueriesContext(connection) as context:
+        search(client, "putin")
+    sql = [query["sql"] for query in context.captured_queries]
+    assert sql.count("SET LOCAL max_parallel_workers_per_gather = 0") == 1
+    setting = sql.index("SET LOCAL max_parallel_workers_per_gather = 0")
+    ranking = next(n for n, text in enumerate(sql) if "ts_rank" in text)
+    suggesting = next(n for n, text in enumerate(sql) if "articles_person" in text)
+    released = next(n for n, text in enumerate(sql) if n > setting and text.startswith("RELEASE SAVEPOINT"))
+    assert setting < ranking < released and setting < suggesting < released
