@@ -21,7 +21,7 @@ from articles.models import Article, Author, Section
 from articles.vocabularies import VOCABULARIES
 from pagecache import dependencies
 from pages.models import Page
-from search.backends import get_backend
+from search.backends import search as search_articles
 from search.query import MARK_END, MARK_START, parse
 
 from . import cursors, representations, schemas
@@ -325,20 +325,16 @@ def search(
     limit: int = Limit,
     cursor: str = Cursor,
 ):
-    """Published articles matching `q`, best first. Ranked results page by position, not by key."""
+    """The newest 500 published articles matching `q`, best first. Ranked results page by position, not by key."""
     only_parameters(request, "q", "limit", "cursor")
     dependencies.record(EDITED)  # an edit can move an article into, out of, or up the results
     query = parse(q)
     if not query:  # only punctuation or spaces: nothing to look for, as on the search page
         return {"results": [], "next": None, "next_cursor": None}
     offset = cursors.decode_offset(cursor) if cursor else 0
-    articles = (
-        get_backend()
-        .search(Article.objects.published(), query.terms)
-        .for_listing()
-        .order_by("-search_rank", "-published_at", "-id")
-    )
-    items, links = page(request, articles[offset:], limit, lambda _: cursors.encode(offset + limit))
+    results = search_articles(Article.objects.published().for_listing(), query.terms)
+    ids, links = page(request, results.ids[offset:], limit, lambda _: cursors.encode(offset + limit))
+    items = results.page(ids)
     addresses = Addresses()
     results = []
     for article in representations.attach_tags(items):

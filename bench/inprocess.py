@@ -35,10 +35,25 @@ from django.urls import reverse
 from articles.letters import letter_initials, page_starts
 from articles.models import Article, Person
 from articles.vocabularies import VOCABULARIES
+from bench.run import search_table
+from search.backends import search
+from search.query import parse
 
+MID_FREQUENCY = 800  # the search table's mid-frequency name: the person on the most articles up to this
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL")
 DEEP_PAGE = 200
 DEEPEST_PAGE = 1000  # the deep-pagination target: a 30,000-article tag's page 1,000
 ARTICLES_PER_PAGE = 20
+
+
+def biggest_person():
+    """The person on the most published articles, with `article_count`."""
+    return (
+        Person.objects.filter(tagged_articles__content_object__in=Article.objects.published())
+        .annotate(article_count=Count("tagged_articles"))
+        .order_by("-article_count")
+        .first()
+    )
 
 
 def find_pages():
@@ -48,12 +63,7 @@ def find_pages():
     article = Article.objects.published().exclude(lead_image=None).first()
     if article:
         pages.append(("article", article.get_absolute_url()))
-    tag = (
-        Person.objects.filter(tagged_articles__content_object__in=Article.objects.published())
-        .annotate(article_count=Count("tagged_articles"))
-        .order_by("-article_count")
-        .first()
-    )
+    tag = biggest_person()
     if tag:
         last_page = max(1, -(-tag.article_count // ARTICLES_PER_PAGE))
         url = tag.get_absolute_url()
@@ -116,6 +126,57 @@ def measure(client, path, repeat):
     }
 
 
+def search_queries(tag):
+    """(name, q) for the search table: the most-tagged person's name, a mid-frequency one, a rare one, no match."""
+    searches = [(f"most-tagged person “{tag.name}”", tag.name)] if tag else []
+    counted = (
+        Person.objects.filter(tagged_articles__content_object__in=Article.objects.published())
+        .annotate(article_count=Count("tagged_articles"))
+        .order_by()
+    )
+    middle = counted.filter(article_count__lte=MID_FREQUENCY).order_by("-article_count").first()
+    rare = counted.filter(article_count__gte=1).order_by("article_count", "name").first()
+    if middle:
+        searches.append((f"a person on {middle.article_count} articles “{middle.name}”", middle.name))
+    if rare:
+        searches.append((f"a person on {rare.article_count} “{rare.name}”", rare.name))
+    searches.append(("no match “zyzzyva”", "zyzzyva"))
+    return searches
+
+
+def search_figures(tag, runs):
+    """Server time of /search/ (page cache off): p50 and p99 over `runs`, matches found, queries that read."""
+    client = Client(raise_request_exception=False)
+    figures = []
+    for name, q in search_queries(tag):
+        path = f"/search/?q={quote(q)}"
+        response = client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        # Now: the next request clears the connection's query log.
+        reads = sum(not query["sql"].startswith(TRANSACTION_CONTROL) for query in queries)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+        times.sort()
+        results = search(Article.objects.published(), parse(q).terms)
+        figures.append(
+            {
+                "name": name,
+                "path": path,
+                "status": response.status_code,
+                "found": len(results.ids),
+                "has_more": results.has_more,
+                "queries": reads,
+                "p50_ms": round(statistics.median(times), 2),
+                "p99_ms": round(times[min(len(times) - 1, round(len(times) * 0.99) - 1)], 2),
+            }
+        )
+    return figures
+
+
 def sitemap_memory(path):
     """Peak Python memory (MB) while rendering a sitemap section."""
     client = Client(raise_request_exception=False)
@@ -167,6 +228,11 @@ def database_version():
 
 def main():
     repeat = int(os.environ.get("BENCH_REPEAT", "5"))
+    if "--search" in sys.argv:  # only the search table, for a person: `bench/inprocess.py --search [RUNS]`
+        runs = int(sys.argv[-1]) if sys.argv[-1].isdigit() else 30
+        print(f"{database_version()}, {Article.objects.count()} articles, {runs} runs each")
+        print(search_table(search_figures(biggest_person(), runs)))
+        return
     pages, tag = find_pages()
     client = Client(raise_request_exception=False)
     result = {
@@ -175,6 +241,7 @@ def main():
         "published": Article.objects.published().count(),
         "pages": [{"name": name, "path": path, **measure(client, path, repeat)} for name, path in pages],
         "admin": admin_figures(tag, repeat),
+        "search": search_figures(tag, max(repeat * 3, 15)),
         "big_tag": {"name": tag.name, "articles": tag.article_count, "count_ms": tag_count_ms(tag, repeat)}
         if tag
         else None,

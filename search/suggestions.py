@@ -6,6 +6,8 @@ from articles.discovery import TagLink
 from articles.models import Article
 from articles.vocabularies import VOCABULARIES
 
+from .backends import serially
+
 MIN_PARTIAL_LENGTH = 3  # shorter queries offer only tags with exactly that name
 LIMIT = 5
 
@@ -33,5 +35,6 @@ def matching_tags(text, limit=LIMIT):
         .order_by()
         for vocabulary in VOCABULARIES.values()
     ]
-    rows = parts[0].union(*parts[1:], all=True).order_by("-is_exact", "name")[:limit]
+    with serially():
+        rows = list(parts[0].union(*parts[1:], all=True).order_by("-is_exact", "name")[:limit])
     return [TagLink(name, slug, VOCABULARIES[key]) for name, slug, key, _ in rows]

@@ -4,7 +4,7 @@ from django.views.generic import ListView
 
 from articles.models import Article
 
-from .backends import get_backend
+from .backends import search, serially
 from .query import MARK_END, MARK_START, parse
 from .suggestions import matching_tags
 
@@ -18,7 +18,11 @@ def highlighted(snippet):
 
 
 class SearchView(ListView):
-    """/search/?q=: published articles by relevance, newest first among equals, 20 a page."""
+    """/search/?q=: the newest 500 matching published articles by relevance, newest first among equals, 20 a page.
+
+    The pages are pages of the ranked ids (so no COUNT query); only a page's 20 articles
+    are read, with their snippets.
+    """
 
     template_name = "search/search.html"
     context_object_name = "articles"
@@ -26,18 +30,29 @@ class SearchView(ListView):
 
     def get(self, request, *args, **kwargs):
         self.query = parse(request.GET.get("q", ""))
+        self.results = None
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if not self.query:
-            return Article.objects.none()
-        articles = get_backend().search(Article.objects.published(), self.query.terms)
-        return articles.for_listing().order_by("-search_rank", "-published_at", "-id")
+            self.tag_suggestions = []
+            return []
+        with serially():  # one transaction for both, so one SET LOCAL
+            self.results = search(Article.objects.published().for_listing(), self.query.terms)
+            self.tag_suggestions = matching_tags(self.query.text)
+        return self.results.ids
+
+    def paginate_queryset(self, ids, page_size):
+        paginator, page, ids, is_paginated = super().paginate_queryset(ids, page_size)
+        if self.results:
+            page.object_list = self.results.page(list(ids))
+        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(
             query=self.query,
-            tag_suggestions=matching_tags(self.query.text) if self.query else [],
+            has_more_results=bool(self.results and self.results.has_more),
+            tag_suggestions=self.tag_suggestions,
             noindex=True,
             **kwargs,
         )

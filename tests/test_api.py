@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article, Status
+from search import backends
 from tests.builders import make_article, make_author, make_image, make_section
 
 pytestmark = pytest.mark.django_db
@@ -338,6 +339,18 @@ def test_search_finds_only_published_articles(client):
     assert "Kremlin" in data["results"][0]["snippet"]
     assert get_json(client, "/api/v1/search/?q=%20%22") == {"results": [], "next": None, "next_cursor": None}
     assert get_json(client, "/api/v1/search/", status=400)["detail"].startswith("q: Field required")
+
+
+def test_search_pages_end_after_the_newest_matches_it_ranks(client, monkeypatch):
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    now = timezone.now()
+    for n in range(5):
+        make_article(title=f"Kremlin {n}", published_at=now - timedelta(hours=n))
+    first = get_json(client, "/api/v1/search/?q=kremlin&limit=2")
+    assert titles(first) == ["Kremlin 0", "Kremlin 1"]
+    second = get_json(client, first["next"])
+    assert titles(second) == ["Kremlin 2"]
+    assert second["next"] is None
 
 
 def test_schema_and_docs_page(client):

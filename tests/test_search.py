@@ -1,6 +1,7 @@
 """Search: relevance, snippets, pagination, safety of odd input, and an index that follows every edit."""
 
 import random
+import re
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article, Person, Status
 from holr.signals import content_changed
+from search import backends
 from search.documents import plain_text
 from search.models import SearchEntry
 from search.query import MAX_QUERY_LENGTH, parse
@@ -339,11 +341,18 @@ def test_search_page_is_noindex_and_reached_from_the_masthead(client):
     assert 'name="robots"' not in home
 
 
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "SET LOCAL")
+
+
 def queries_for(client, q):
+    """How many queries read data for one search (not counting transaction control), and the response."""
     client.get(reverse("search:search"), {"q": q})
     with CaptureQueriesContext(connection) as context:
         response = search(client, q)
-    return len(context.captured_queries), response
+    reads = [
+        query["sql"] for query in context.captured_queries if not query["sql"].startswith(TRANSACTION_CONTROL)
+    ]
+    return len(reads), response
 
 
 def test_search_queries_are_fixed_whatever_the_results(client):
@@ -357,7 +366,7 @@ def test_search_queries_are_fixed_whatever_the_results(client):
             authors=[make_author(), make_author()],
             people=[f"Person {n}"],
         )
-    # count + page of results + their authors + matching tags
+    # the newest matches, ranked + the page's articles and snippets + their authors + matching tags
     one, response = queries_for(client, "iceberg")
     assert len(response.context["articles"]) == 1
     many, response = queries_for(client, "fjord")
@@ -379,3 +388,88 @@ def test_the_database_has_its_full_text_index():
             cursor.execute("SELECT type, name FROM sqlite_master WHERE name LIKE 'search_fts%' ORDER BY name")
             names = {name for kind, name in cursor.fetchall() if kind in {"table", "trigger"}}
             assert {"search_fts", "search_fts_insert", "search_fts_delete", "search_fts_update"} <= names
+
+
+def test_only_the_newest_matches_are_ranked_and_the_page_says_there_are_more(client, monkeypatch):
+    """A search ranks its CANDIDATES newest matches; an older, better match beyond them is not shown."""
+    monkeypatch.setattr(backends, "CANDIDATES", 3)
+    now = timezone.now()
+    make_article(title="Comet over the harbour", published_at=now - timedelta(days=9))
+    for n in range(4):
+        make_article(
+            title=f"Night {n}", body="<p>A comet was seen.</p>", published_at=now - timedelta(days=n)
+        )
+    response = search(client, "comet")
+    assert [a.title for a in response.context["articles"]] == ["Night 0", "Night 1", "Night 2"]
+    assert response.context["paginator"].count == 3
+    assert (
+        "More than 3 articles found; the 3 newest are shown, the most relevant first"
+        in response.content.decode()
+    )
+
+    monkeypatch.setattr(backends, "CANDIDATES", 5)
+    response = search(client, "comet")
+    assert found(client, "comet") == ["Comet over the harbour", "Night 0", "Night 1", "Night 2", "Night 3"]
+    assert "5 articles found." in response.content.decode()
+    assert "More than" not in response.content.decode()
+
+
+def test_the_newest_matches_are_ranked_by_relevance_across_pages(client, monkeypatch):
+    """Pages follow one ranking of the candidates: a title match on page 1, then the body matches, newest first."""
+    monkeypatch.setattr(backends, "CANDIDATES", 25)
+    now = timezone.now()
+    for n in range(30):
+        make_article(
+            title=f"Report {n}", body="<p>The glacier moved.</p>", published_at=now - timedelta(hours=n)
+        )
+    make_article(title="Glacier retreats", published_at=now - timedelta(hours=3, minutes=30))
+    first, second = search(client, "glacier"), search(client, "glacier", page=2)
+    assert [a.title for a in first.context["articles"]][:2] == ["Glacier retreats", "Report 0"]
+    assert [a.title for a in second.context["articles"]] == [f"Report {n}" for n in range(19, 24)]
+    assert first.context["paginator"].num_pages == 2
+    assert client.get(reverse("search:search"), {"q": "glacier", "page": 3}).status_code == 404
+
+
+def test_a_snippet_shows_the_passage_where_a_long_body_mentions_the_term(client):
+    filler = " ".join(f"<p>Paragraph {n} is about the weather and the tides.</p>" for n in range(120))
+    make_article(title="Long read", body=f"{filler}<p>At the end the walrus appears.</p>{filler}")
+    content = search(client, "walrus").content.decode()
+    assert "<mark>walrus</mark> appears" in content
+
+
+def test_an_article_found_by_its_tags_alone_shows_the_opening_of_its_body(client):
+    make_article(title="Summit", body="<p>Leaders met on Tuesday.</p>", people=["Angela Merkel"])
+    content = search(client, "Merkel").content.decode()
+    assert '<p class="search-result__snippet">Leaders met on Tuesday.</p>' in content
+
+
+def test_snippets_are_made_for_the_shown_page_only(client):
+    """The query that makes snippets reads the page's 20 articles, not every match."""
+    for n in range(25):
+        make_article(title=f"Fjord {n}", body="<p>The fjord froze.</p>")
+    with CaptureQueriesContext(connection) as context:
+        response = search(client, "fjord")
+    shown = {article.pk for article in response.context["articles"]}
+    snippet_queries = [
+        q["sql"] for q in context.captured_queries if "ts_headline" in q["sql"] or "snippet(" in q["sql"]
+    ]
+    assert len(snippet_queries) == 1
+    (ids,) = re.findall(r'\."?id"? IN \(([\d, ]+)\)', snippet_queries[0])
+    assert len(shown) == 20
+    assert {int(pk) for pk in ids.split(",")} == shown
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's parallel workers")
+def test_searches_and_suggestions_run_without_parallel_workers_in_one_transaction(client):
+    """The planner misjudges a name's matches and would start workers that cost more than the walk."""
+    make_article(title="Putin and Xi", people=["Vladimir Putin"])
+    client.get(reverse("search:search"), {"q": "putin"})
+    with CaptureQueriesContext(connection) as context:
+        search(client, "putin")
+    sql = [query["sql"] for query in context.captured_queries]
+    assert sql.count("SET LOCAL max_parallel_workers_per_gather = 0") == 1
+    setting = sql.index("SET LOCAL max_parallel_workers_per_gather = 0")
+    ranking = next(n for n, text in enumerate(sql) if "ts_rank" in text)
+    suggesting = next(n for n, text in enumerate(sql) if "articles_person" in text)
+    released = next(n for n, text in enumerate(sql) if n > setting and text.startswith("RELEASE SAVEPOINT"))
+    assert setting < ranking < released and setting < suggesting < released
