@@ -608,7 +608,9 @@ def test_an_edit_purges_its_keys_once_committed(cached_site, fake_cdn, django_ca
 
 
 @pytest.mark.django_db
-def test_publishing_purges_the_site_key(cached_site, fake_cdn, django_capture_on_commit_callbacks):
+def test_publishing_purges_the_listings_and_the_story(
+    cached_site, fake_cdn, django_capture_on_commit_callbacks
+):
     from articles.models import Status
     from tests.builders import make_article
 
@@ -617,6 +619,19 @@ def test_publishing_purges_the_site_key(cached_site, fake_cdn, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         draft.status = Status.PUBLISHED
         draft.save()
+    assert {f"article:{draft.pk}", "articles:listed"} <= purged(fake_cdn)
+    assert cdn.SITE_KEY not in purged(fake_cdn)
+
+
+@pytest.mark.django_db
+def test_a_new_slug_purges_the_site_key(cached_site, fake_cdn, django_capture_on_commit_callbacks):
+    from tests.builders import make_article
+
+    story = make_article()
+    fake_cdn.requests.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        story.slug = "a-new-address"
+        story.save()
     assert cdn.SITE_KEY in purged(fake_cdn)
 
 

@@ -74,7 +74,7 @@ class Command(BaseCommand):
         sections = {item.slug: self.section(item) for item in demo.SECTIONS}
         authors = {item.slug: self.author(item) for item in demo.AUTHORS}
         tags = {(item.vocabulary, item.name): self.tag(item) for item in demo.TAGS}
-        now = timezone.now()
+        now = timezone.now().replace(microsecond=0)  # publication times are kept to the second
         for item in demo.ARTICLES:
             article = Article.objects.filter(slug=item.slug).first()
             if article is None:
