@@ -37,7 +37,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from editors import PREPARE_USERS, VERIFY, Drafter, Publisher, Reviser
-from readers import hit_ratio, manage, read, serve, shell_json, socket_errors, stop, wait_until_serving, warm
+from readers import (
+    STEPS,
+    hit_ratio,
+    manage,
+    read,
+    serve,
+    server_times,
+    shell_json,
+    socket_errors,
+    stop,
+    tally,
+    wait_until_serving,
+    warm,
+)
 from run import RESULTS, ROOT, base_environment, collectstatic, machine, versions
 
 USERS = {"drafter": "bench-drafter", "reviser": "bench-reviser", "publisher": "bench-publisher"}
@@ -71,22 +84,6 @@ print(json.dumps({
     "draft": draft.pk, "old": old.pk, "old_path": old.get_absolute_url(), "section": section.pk,
     "published": published.count(),
 }))
-"""
-
-# The content version's steps since a moment (Redis): when, and what each retired.
-STEPS = """
-import json, os
-from datetime import datetime
-from pagecache import versions
-since = datetime.fromisoformat(os.environ["STEPS_SINCE"])
-last = versions.cache().get(versions.VERSION_KEY) or 0
-found = versions.cache().get_many([versions.CHANGE_KEY % n for n in range(last - 5000, last + 1)])
-steps = sorted(
-    (int(key.rsplit(":", 1)[1]), changed_at.isoformat(), None if keys is None else sorted(keys))
-    for key, (changed_at, keys) in found.items()
-    if changed_at >= since
-)
-print(json.dumps(steps))
 """
 
 
@@ -169,6 +166,7 @@ class Phase:
         mine = [s for s in steps if self.started <= datetime.fromisoformat(s[1]) < self.ended]
         return {
             "phase": self.name,
+            "started": self.started.isoformat(timespec="milliseconds"),
             "seconds": round(seconds, 1),
             "requests": f["requests"],
             "rps": round(f["requests"] / seconds, 1),
@@ -200,18 +198,16 @@ def missed_pages(access_log, phase, kinds):
     """The pages that missed during `phase`, counted by kind and by path (most first)."""
     if not access_log:
         return None
-    with access_log.open("rb") as log:
-        log.seek(phase.log_from)
-        lines = log.read(phase.log_to - phase.log_from).decode().splitlines()
-    paths = Counter()
-    for line in lines:
-        path, query, cache = (line.split(" ") + ["", ""])[:3]
-        if cache == "miss":
-            paths[path + (f"?{query}" if query and query != "-" else "")] += 1
+    paths, server_ms = tally(access_log, phase.log_from, phase.log_to)
     by_kind = Counter()
     for path, count in paths.items():
         by_kind[next((kind for kind, members in kinds.items() if path in members), "other")] += count
-    return {"by_kind": dict(by_kind), "distinct": len(paths), "top": paths.most_common(8)}
+    return {
+        "by_kind": dict(by_kind),
+        "distinct": len(paths),
+        "top": paths.most_common(8),
+        "server_ms": server_ms,
+    }
 
 
 def judge(rows):
@@ -273,11 +269,13 @@ def report(result):
             )
             for failure in save["failures"][:5]:
                 print(f"  {save['editor']}: {failure}")
-        if row["missed_pages"] and row["missed_pages"]["distinct"]:
-            missed = row["missed_pages"]
+        missed = row["missed_pages"]
+        if missed and missed["distinct"]:
             kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(missed["by_kind"].items()))
             top = ", ".join(f"{path} ×{count}" for path, count in missed["top"])
             print(f"  {row['phase']}: misses by page kind: {kinds}; {missed['distinct']} pages; most: {top}")
+        if missed:
+            print(f"  {row['phase']}: server time (median, p99): {server_times(missed['server_ms'])}")
     print(
         f"editors' saves: {'all in the admin log, last values stored' if result['saves_verified'] else 'LOST'}"
     )

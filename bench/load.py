@@ -2,7 +2,7 @@
 """Load test: readers against gunicorn, first quiet, then while three editors work in the admin.
 
     python bench/load.py [--duration 60] [--quiet 20] [--connections 64] [--port 8180]
-                         [--database-url URL] [--cache-url URL]
+                         [--database-url URL] [--cache-url URL] [--log-misses]
     make loadtest LOADTEST_ARGS="--duration 30"
 
 Builds a throwaway site (a fresh SQLite database in a temporary folder unless
@@ -15,7 +15,10 @@ body every second, one publishes a new article every --publish-every seconds.
 
 Afterwards the database is checked: every save the admin acknowledged must be in its log
 under that editor, and the last value each editor sent must be the one stored. Prints
-requests/s, latency, errors, the page cache's hit ratio and each editor's saves; exits 1
+requests/s, latency, errors, the page cache's hit ratio, each editor's saves and, with
+--cache-url (Redis), the content version's steps while they worked and what each retired;
+--log-misses turns on gunicorn's access log and adds the pages that missed and the
+server's own time for a hit and a miss, apart from the readers' queueing. Exits 1
 unless there were no errors, no 5xx, every save landed, and the readers' p99 with the
 editors at work stayed within 4× the quiet p99.
 """
@@ -27,17 +30,22 @@ import secrets
 import shutil
 import sys
 import tempfile
+from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 from editors import PREPARE_USERS, VERIFY, Drafter, Publisher, Reviser
 from readers import (
+    STEPS,
     hit_ratio,
     manage,
     read,
     serve,
+    server_times,
     shell_json,
     socket_errors,
     stop,
+    tally,
     wait_until_serving,
     warm,
 )
@@ -88,6 +96,11 @@ def main():
         "and gets the demo content and three 'load-*' superusers",
     )
     parser.add_argument("--cache-url", help="e.g. redis://127.0.0.1:6379/9 (default: per-process memory)")
+    parser.add_argument(
+        "--log-misses",
+        action="store_true",
+        help="gunicorn's access log on: the pages that missed, and the server's time for hits and misses",
+    )
     options = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: sudo apt-get install -y wrk")
@@ -117,8 +130,11 @@ def main():
 
         base = f"http://127.0.0.1:{options.port}"
         log_path = Path(scratch, "gunicorn.log")
+        access_log = Path(scratch, "access.log") if options.log_misses else None
         with log_path.open("w") as log:
-            server = serve(env, options.port, options.workers, log, threads=options.threads)
+            server = serve(
+                env, options.port, options.workers, log, threads=options.threads, access_log=access_log
+            )
         try:
             wait_until_serving(base + "/", server)
             warm(base, site["paths"])
@@ -141,6 +157,8 @@ def main():
                     interval=options.publish_every,
                 ),
             ]
+            busy_from = access_log.stat().st_size if access_log else 0
+            busy_started = datetime.now(UTC)
             for editor in editors:
                 editor.start()
             print(
@@ -150,6 +168,8 @@ def main():
                 flush=True,
             )
             busy = read(base, site["paths"], options.duration, options.connections, options.wrk_threads)
+            busy_ended = datetime.now(UTC)
+            busy_to = access_log.stat().st_size if access_log else 0
             for editor in editors:
                 editor.stop.set()
             for editor in editors:
@@ -158,12 +178,17 @@ def main():
             stop(server)
         report_env = {**env, "EDITORS_REPORT": json.dumps([editor.report() for editor in editors])}
         stored = shell_json(report_env, VERIFY)
+        steps = None
+        if options.cache_url:  # with a per-process cache the log is in the database: not read here
+            steps = shell_json({**env, "STEPS_SINCE": busy_started.isoformat()}, STEPS)
+            steps = [step for step in steps if datetime.fromisoformat(step[1]) < busy_ended]
+        misses = tally(access_log, busy_from, busy_to) if access_log else None
         server_log = log_path.read_text()
 
-    report(options, database, quiet, busy, editors, stored, server_log)
+    report(options, database, quiet, busy, editors, stored, server_log, steps, misses)
 
 
-def report(options, database, quiet, f, editors, stored, server_log):
+def report(options, database, quiet, f, editors, stored, server_log, steps, misses):
     def ms(us):
         return f"{us / 1000:.1f} ms"
 
@@ -199,6 +224,18 @@ HOLR load test · gunicorn {options.workers} workers × {options.threads} thread
         )
         for failure in editor.failures[:10]:
             print(f"      {failure}")
+    if steps is not None:
+        retired = Counter(key for step in steps if step[2] for key in step[2])
+        print(
+            f"  steps          {len(steps)} while the editors worked, "
+            f"{sum(1 for step in steps if step[2] is None)} retiring everything; keys retired (steps): "
+            + ", ".join(f"{key} {count}" for key, count in retired.most_common(6))
+        )
+    if misses is not None:
+        missed, server_ms = misses
+        print(f"  server time    (median, p99) {server_times(server_ms)}")
+        top = ", ".join(f"{path} ×{count}" for path, count in missed.most_common(10))
+        print(f"  misses         {sum(missed.values())} on {len(missed)} pages; most: {top}")
     print(f"  result         {'PASS' if passed else 'FAIL'}")
     if tracebacks or (not passed and server_log.strip()):
         print(server_log[-3000:])
