@@ -37,6 +37,9 @@ def kept(key, make, depends_on=()):
         if piece is not None:
             _pieces.move_to_end(key)
     if piece is not None and versions.is_fresh(piece[0], piece[1], version):
+        if piece[0] != version.number:  # still good: stamp it, to keep its check short
+            with _lock:
+                _pieces[key] = (version.number, *piece[1:])
         dependencies.record(*piece[1])
         return piece[2]
     with dependencies.recording() as keys:

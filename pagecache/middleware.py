@@ -62,10 +62,6 @@ class PageCacheMiddleware:
         key = self.key(request)
         version, entry = self.lookup(key)
         if entry is not None:
-            if entry[0] != version.number:  # still good: stamp it current, to check no log next time
-                entry = (version.number, *entry[1:])
-                versions.cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
-                hot_pages.put(key, entry)
             response = self.from_entry(request, entry)
             response[HEADER] = "hit"
         else:
@@ -106,12 +102,18 @@ class PageCacheMiddleware:
         if entry is not None:
             version, _ = versions.current()
             if versions.is_fresh(entry[0], entry[5], version):
+                if entry[0] != version.number:  # still good: stamp this process's copy
+                    hot_pages.put(key, (version.number, *entry[1:]))
                 return version, entry
             hot_pages.discard(key)
         version, values = versions.current(key)
         entry = values.get(key)
         if entry is not None and len(entry) == 6 and versions.is_fresh(entry[0], entry[5], version):
-            hot_pages.put(key, entry)
+            if version.number - entry[0] > versions.RESTAMP_AFTER:
+                # Still good many steps on: stamp the shared copy, so its check stays short.
+                entry = (version.number, *entry[1:])
+                versions.cache().set(key, entry, timeout=settings.PAGE_CACHE_TIMEOUT)
+            hot_pages.put(key, (version.number, *entry[1:]))
             return version, entry
         return version, None
 

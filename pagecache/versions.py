@@ -63,6 +63,9 @@ SCHEDULE_KEY = (
 EVERYTHING = None
 # The version while the cache cannot count (Redis down): nothing stored matches it.
 UNKNOWN = -1
+# A stored value still good after this many steps is stamped current again (rewritten),
+# so the log read to check it stays short; fewer steps behind, it is left as it is.
+RESTAMP_AFTER = 16
 # A page more steps behind than this is made again rather than checked against the log.
 MAX_STEPS_BEHIND = 500
 # Settings that show in pages: a change to one retires every cached page.
@@ -228,7 +231,7 @@ def remembered(key, make, timeout=None):
     entry = values.get(key)
     if entry is not None and len(entry) == 3 and is_fresh(entry[0], entry[2], version):
         number, value, keys = entry
-        if number != version.number:  # still good: stamp it current, to check no log next time
+        if version.number - number > RESTAMP_AFTER:  # still good: stamp it, to keep its check short
             cache().set(key, (version.number, value, keys), timeout=timeout)
         dependencies.record(*keys)
         return value
@@ -270,7 +273,9 @@ def retire(keys=EVERYTHING):
     Called from model signals, inside the writer's transaction. In the database the step
     commits with the change itself. A shared cache is not transactional, so it is told
     twice: now, and again once the change has committed, so that no page rendered from the
-    old data can be stored under a number that outlives the commit.
+    old data can be stored under a number that outlives the commit. (The step at commit
+    alone would do; the first one makes the change visible at once to the writer's own
+    process and to the test suite, whose transactions never commit.)
     """
     if keys is not EVERYTHING:
         keys = frozenset(keys)

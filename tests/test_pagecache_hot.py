@@ -84,3 +84,25 @@ def test_a_per_process_cache_keeps_no_second_copy(client, settings):
     client.get(url)
     assert client.get(url)["X-Page-Cache"] == "hit"
     assert not hot_pages.pages
+
+
+def test_a_page_still_good_after_a_few_steps_is_not_written_again(client, shared_cache, monkeypatch):
+    story, other = make_article(), make_article()
+    url = story.get_absolute_url()
+    client.get(url)
+    written = []
+    real_set = versions.cache().set
+    monkeypatch.setattr(
+        versions.cache(), "set", lambda key, *a, **k: (written.append(key), real_set(key, *a, **k))[1]
+    )
+    hot_pages.clear()  # served from the shared copy, as by another process
+
+    versions._step_cache(frozenset({f"article:{other.pk}"}))
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert not [key for key in written if key.startswith("holr:page:")]
+
+    for _ in range(versions.RESTAMP_AFTER + 1):
+        versions._step_cache(frozenset({f"article:{other.pk}"}))
+    hot_pages.clear()
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert [key for key in written if key.startswith("holr:page:")]  # stamped, so its check stays short
